@@ -1,0 +1,12 @@
+export { allCases, findCase, storeCases } from './all-cases.js';
+export type { CaseContext, ConformanceCase, Requirement } from './case.js';
+export { defineCases, unmetRequirements } from './case.js';
+export { describeStorage } from './describe-storage.js';
+export type { Claimed, ClaimOptions } from './fixtures.js';
+export { FIXTURE_LEASE_MS, FIXTURE_RETENTION, Fixtures } from './fixtures.js';
+export type { ConformanceOptions, StorageHarness } from './harness.js';
+export { runCase, T0, UnsupportedCaseError } from './run-case.js';
+export type { Selection } from './selection.js';
+export { makeSelection, SELECTION_QUEUE, SELECTION_TIMES } from './selection.js';
+export { TcpProxy } from './tcp-proxy.js';
+export { waitFor } from './wait-for.js';

@@ -1,0 +1,11 @@
+export * from './client/index.js';
+export * from './clock.js';
+export type * from './engine.js';
+export * from './errors.js';
+export type * from './events.js';
+export * from './job.js';
+export * from './logger.js';
+export type * from './storage.js';
+export type * from './task.js';
+export * from './validate.js';
+export * from './worker/index.js';

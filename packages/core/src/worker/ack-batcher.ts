@@ -1,0 +1,128 @@
+import type { Clock } from '../clock.js';
+import type { Ack, Storage } from '../storage.js';
+import { errorBackoff } from './background-loop.js';
+import { WakeSignal } from './wake-signal.js';
+
+interface Pending {
+  ack: Ack;
+  resolve: (applied: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface AckBatcherOptions {
+  /** Most acks in one `acknowledge` call; a full batch is sent at once. */
+  maxBatch: number;
+  /** Reports a failed `acknowledge` call (it is retried). */
+  report: (error: unknown) => void;
+  /** Attempts per batch once closing; until then a batch is retried until the store answers. */
+  attemptsWhenClosing?: number;
+  /** First pause before retrying a refused batch; doubles up to 60 s. */
+  retryBaseMs: number;
+}
+
+/**
+ * Collects the acknowledgements of finished jobs and sends them together:
+ * on the next turn of the event loop, or at once when a batch is full. One
+ * call is in flight at a time, so acks that arrive meanwhile form the next
+ * batch (group commit).
+ *
+ * A batch the store could not take is retried with a growing pause (the jobs
+ * stay leased and heartbeated meanwhile); after `close()` it is tried a few
+ * more times and then given up: those jobs come back when their leases expire.
+ */
+export class AckBatcher {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private closing = false;
+  private readonly retrySignal = new WakeSignal();
+
+  constructor(
+    private readonly store: Storage,
+    private readonly clock: Clock,
+    private readonly options: AckBatcherOptions,
+  ) {}
+
+  /** Acks waiting to be applied, including the batch in flight. */
+  get pending(): number {
+    return this.queue.length + (this.flushing ? 1 : 0);
+  }
+
+  /**
+   * Queues one ack. Resolves `true` once applied, `false` if the store
+   * rejected it as stale; rejects if it could not be delivered before `close()`.
+   */
+  push(ack: Ack): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ ack, resolve, reject });
+      if (this.queue.length >= this.options.maxBatch) this.startFlush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.startFlush();
+        });
+      }
+    });
+  }
+
+  /** Sends everything queued now and waits for it. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      this.startFlush();
+      await this.flushing;
+    }
+  }
+
+  /** From now on, a batch the store refuses is retried a few times only (shutdown must end). */
+  limitRetries(): void {
+    this.closing = true;
+    this.retrySignal.wake();
+  }
+
+  /** Flushes with a bounded number of attempts per batch. Idempotent. */
+  async close(): Promise<void> {
+    this.limitRetries();
+    await this.flush();
+  }
+
+  private startFlush(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = this.drain().finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      await this.send(batch);
+    }
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    const attemptsWhenClosing = this.options.attemptsWhenClosing ?? 3;
+    let failuresWhileClosing = 0;
+    for (let failures = 1; ; failures++) {
+      try {
+        const results = await this.store.acknowledge({
+          acks: batch.map((p) => p.ack),
+          now: this.clock.now(),
+        });
+        batch.forEach((p, i) => {
+          p.resolve(results[i] === true);
+        });
+        return;
+      } catch (error) {
+        this.options.report(error);
+        if (this.closing && ++failuresWhileClosing >= attemptsWhenClosing) {
+          for (const p of batch) p.reject(error);
+          return;
+        }
+        await this.retrySignal.sleep(
+          this.closing ? 100 * failuresWhileClosing : errorBackoff(failures, this.options.retryBaseMs),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it, vi } from 'vitest';
+import { defineTask } from '../../src/client/define-task.js';
+import { systemClock } from '../../src/clock.js';
+import { TimeoutError } from '../../src/errors.js';
+import { ShutdownError } from '../../src/worker/job-run.js';
+import { engineFixture, gate, until } from './engine-fixture.js';
+
+describe('Worker: slots and lazy per-job state', () => {
+  it('frees a slot once the ack is queued, still stores every ack and flushes them at stop()', async () => {
+    const started: number[] = [];
+    const task = defineTask({
+      name: 'quick',
+      handler: async (payload: number) => {
+        started.push(payload);
+      },
+    });
+    const { docket, store, work, events } = await engineFixture([task]);
+    await docket.enqueueMany(Array.from({ length: 3 }, (_, i) => ({ task, payload: i })));
+    const hold = gate();
+    const original = store.acknowledge.bind(store);
+    const acknowledge = vi.spyOn(store, 'acknowledge').mockImplementation(async (params) => {
+      await hold.promise;
+      return original(params);
+    });
+    const worker = await work({ concurrency: 1 });
+    // With the first ack held in the store, the next jobs still start (at most `concurrency` wait for their ack).
+    await until(() => started.length === 2);
+    expect(worker.running).toBe(2);
+    expect(events.completed).toHaveLength(0);
+    const stopped = worker.stop({ timeout: 1000 });
+    hold.open();
+    await stopped;
+    expect(acknowledge).toHaveBeenCalled();
+    const counts = await docket.countJobs();
+    expect(counts.find((c) => c.state === 'completed')?.count).toBe(2);
+    expect(counts.find((c) => c.state === 'ready')?.count).toBe(1);
+    expect(events.completed).toHaveLength(2);
+  });
+
+  it('gives a signal read after a timeout already aborted with the TimeoutError', async () => {
+    let reason: unknown;
+    const task = defineTask({
+      name: 'late-reader',
+      timeout: 10,
+      maxAttempts: 1,
+      handler: async (_payload: null, ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        reason = ctx.signal.aborted ? ctx.signal.reason : 'not aborted';
+      },
+    });
+    const { docket, work, events } = await engineFixture([task], { clock: systemClock });
+    await docket.enqueue(task, null);
+    await work();
+    await until(() => events.failed.length === 1 && reason !== undefined);
+    expect(reason).toBeInstanceOf(TimeoutError);
+  });
+
+  it('fires a signal read before a shutdown', async () => {
+    const seen = gate<unknown>();
+    const task = defineTask({
+      name: 'reader',
+      handler: (_payload: null, ctx) =>
+        new Promise<void>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            seen.open(ctx.signal.reason);
+            resolve();
+          });
+        }),
+    });
+    const { docket, work } = await engineFixture([task]);
+    await docket.enqueue(task, null);
+    const worker = await work();
+    await until(() => worker.running === 1);
+    await worker.stop({ timeout: 1000 });
+    expect(await seen.promise).toBeInstanceOf(ShutdownError);
+  });
+});

@@ -1,0 +1,10 @@
+export type * from './api-types.js';
+export { type ClientOptions, createClient, type DocketClient } from './client.js';
+export { type QueueSnapshot, queueCounts } from './counts-cache.js';
+export { type DashboardAsset, type DashboardAssets, loadDashboardDir } from './dashboard-assets.js';
+export { createHandler, type DocketHandler } from './handler.js';
+export type { HandlerOptions } from './handler-options.js';
+export { HttpApiError } from './http-api-error.js';
+export { toJobJson, toScheduleJson } from './json-view.js';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './list-query.js';
+export { OPENAPI_DOCUMENT } from './openapi.js';

@@ -1,0 +1,111 @@
+import type { Statement } from './db.js';
+import { JOB_COLUMNS } from './job-row.js';
+
+/** Job columns qualified with the alias `j`, for statements that join. */
+const J_COLUMNS = JOB_COLUMNS.split(',')
+  .map((c) => `j.${c.trim()}`)
+  .join(', ');
+
+/**
+ * The hot-path statements of workers: claim, heartbeat, acknowledge, and the
+ * dependency cascade of operator cancels.
+ */
+export function dispatchSql(s: string, make: (key: string, text: string) => Statement) {
+  return {
+    /**
+     * Claims up to $3 jobs in one statement. Per unpaused queue (in the order
+     * of $1) the claim index yields its claimable jobs in rule-2 order, locked
+     * with SKIP LOCKED so concurrent claimers take disjoint sets; the first $3
+     * across queues (queue order first) become active under the lease.
+     * $1 text[]: queues, $2 int8: now, $3 int: limit, $4 text: token,
+     * $5 int8: lease ms, $6 text: worker id, $7 text: synchronous_commit for
+     * this statement's transaction ('on', or 'off' with `durableLeases: false`).
+     * Returns the claimed jobs (JOB_COLUMNS) plus `ord`, the queue's position.
+     */
+    claim: make(
+      'claim',
+      `WITH q AS (
+         SELECT u.name, u.ord FROM unnest($1::text[]) WITH ORDINALITY AS u(name, ord)
+         WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = u.name AND p.paused)
+       ), picked AS (
+         SELECT c.id, q.ord FROM q CROSS JOIN LATERAL (
+           SELECT j.id, j.priority, j.run_at, j.seq FROM ${s}.jobs j
+           WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying') AND j.run_at <= $2
+           ORDER BY j.priority DESC, j.run_at, j.seq
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED
+         ) c
+         ORDER BY q.ord, c.priority DESC, c.run_at, c.seq
+         LIMIT $3
+       ), commit_mode AS (
+         SELECT set_config('synchronous_commit', $7, true)
+       )
+       UPDATE ${s}.jobs j SET state = 'active', attempts = j.attempts + 1, started_at = $2,
+         lease_token = $4, lease_expires_at = $2 + $5::int8, worker_id = $6
+       FROM picked p, commit_mode WHERE j.id = p.id
+       RETURNING ${J_COLUMNS}, p.ord`,
+    ),
+
+    /**
+     * Renews the leases still held. $1 text[]: ids, $2 text[]: tokens,
+     * $3 int8: now, $4 int8: lease ms, $5 text: synchronous_commit (as claim).
+     * Rows are locked in id order first, as by every multi-row writer here,
+     * so two writers over the same jobs cannot deadlock.
+     * Returns id, token of each lease renewed.
+     */
+    heartbeat: make(
+      'hb',
+      `WITH locked AS (
+         SELECT j.id FROM ${s}.jobs j WHERE j.id = ANY($1::text[]) ORDER BY j.id FOR UPDATE
+       )
+       UPDATE ${s}.jobs j SET lease_expires_at = $3 + $4::int8
+       FROM unnest($1::text[], $2::text[]) AS l(id, token), (SELECT set_config('synchronous_commit', $5, true)) AS m
+       WHERE j.id = l.id AND j.state = 'active' AND j.lease_token = l.token AND j.id IN (SELECT id FROM locked)
+       RETURNING j.id, l.token`,
+    ),
+
+    /**
+     * Applies a batch of fenced acknowledgements (at most one per job) and
+     * their dependency cascades in one round trip: see `acknowledge()` in
+     * functions.ts. $1 json: the acks, $2 int8: now, $3 text: NOTIFY channel.
+     * Returns one row `r`: { applied: int[] (the i of applied acks), woken: text[] }.
+     */
+    acknowledge: make('ack', `SELECT ${s}.acknowledge($1::json, $2::int8, $3::text) AS r`),
+
+    /**
+     * Rule 8 after operator cancels and removals: see `cascade()` in functions.ts.
+     * $1 text[]: ids, $2 text[]: terminal states (or 'removed'), $3 text[]: cascade causes, $4 int8: now.
+     * Returns one row `woken` (text[]).
+     */
+    cascade: make('cascade', `SELECT ${s}.cascade($1::text[], $2::text[], $3::text[], $4::int8) AS woken`),
+
+    /**
+     * Active jobs whose lease expired. $1 int8: now, $2 int: limit.
+     * Returns JOB_COLUMNS, oldest expiry first.
+     */
+    expiredLeases: make(
+      'expired',
+      `SELECT ${JOB_COLUMNS} FROM ${s}.jobs WHERE state = 'active' AND lease_expires_at <= $1
+       ORDER BY lease_expires_at, seq LIMIT $2`,
+    ),
+
+    /**
+     * The earliest future run_at among claimable-state jobs of the unpaused
+     * queues $1: scheduled and retrying ones, and ready ones whose run_at is
+     * ahead of this caller's now (its clock a little behind the enqueuer's).
+     * $2 int8: now. Returns one row `next` (null if none).
+     */
+    nextRunAt: make(
+      'next',
+      `SELECT min(n.run_at) AS next FROM unnest($1::text[]) AS q(name)
+       CROSS JOIN LATERAL (
+         SELECT j.run_at FROM ${s}.jobs j
+         WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying') AND j.run_at > $2
+         ORDER BY j.run_at LIMIT 1
+       ) n
+       WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)`,
+    ),
+  };
+}
+
+export type DispatchSql = ReturnType<typeof dispatchSql>;

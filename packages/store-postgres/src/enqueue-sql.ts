@@ -1,0 +1,114 @@
+import type { Statement } from './db.js';
+
+/**
+ * The statements of `enqueue`. `s` is the quoted schema; `make` names them.
+ */
+export function enqueueSql(s: string, make: (key: string, text: string) => Statement) {
+  return {
+    /**
+     * Inserts a batch in one statement and wakes the unpaused queues that got ready
+     * or scheduled jobs (a dispatcher sleeping until a later runAt re-reads nextRunAt)
+     * (the NOTIFY is delivered when the surrounding transaction commits).
+     * $1 json: array of `InsertRow` (see enqueue-plan.ts), in batch order `i`.
+     * $2 int8: now (created_at). $3 text: the NOTIFY channel.
+     * Returns id, queue, state of each inserted row; rows whose id already
+     * exists are skipped (ON CONFLICT DO NOTHING) and missing from the result.
+     */
+    insert: make(
+      'ins',
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS x(
+           i int, id text, task text, queue text, state text, payload text, priority int, run_at int8,
+           max_attempts int, held bool, depends_on text[], pending_deps int, has_dependents bool, unique_key text,
+           cancel_reason text, cascade_cause text, finished_at int8, delete_at int8,
+           ret_completed int8, ret_failed int8, ret_cancelled int8, drop_payload bool)
+       ), ins AS (
+         INSERT INTO ${s}.jobs (id, task, queue, state, payload, priority, run_at, created_at, max_attempts, held,
+           depends_on, pending_deps, has_dependents, unique_key, cancel_reason, cascade_cause, finished_at, delete_at,
+           ret_completed, ret_failed, ret_cancelled, drop_payload)
+         SELECT id, task, queue, state, payload, priority, run_at, $2, max_attempts, held,
+           coalesce(depends_on, '{}'), pending_deps, coalesce(has_dependents, false), unique_key, cancel_reason, cascade_cause, finished_at, delete_at,
+           ret_completed, ret_failed, ret_cancelled, drop_payload
+         FROM input ORDER BY i
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, queue, state
+       ), wake AS (
+         SELECT pg_notify($3, string_agg(DISTINCT queue, ',')) FROM ins
+         WHERE state IN ('ready','scheduled')
+           AND NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = ins.queue AND p.paused)
+         HAVING count(*) > 0
+       )
+       SELECT ins.id, ins.queue, ins.state FROM ins LEFT JOIN wake ON true`,
+    ),
+
+    /**
+     * The jobs that exist among the given ids.
+     * $1 text[]: ids. Returns id, state, run_at, cascade_cause.
+     */
+    findIds: make(
+      'fids',
+      `SELECT id, state, run_at, cascade_cause FROM ${s}.jobs WHERE id = ANY($1::text[])`,
+    ),
+
+    /**
+     * For each (task, key, period), the job that makes a new one a duplicate
+     * (rule 7): the latest stored job with that task and key, if it is not
+     * terminal or reached its terminal state less than `period` ms before now.
+     * $1 int[]: batch index, $2 text[]: task, $3 text[]: key, $4 int8[]: period (null: none), $5 int8: now.
+     * Returns i, id, state, run_at for the indexes that have one.
+     */
+    findUnique: make(
+      'funiq',
+      `SELECT u.i, j.id, j.state, j.run_at
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::int8[]) AS u(i, task, key, period)
+       CROSS JOIN LATERAL (
+         SELECT id, state, run_at, finished_at FROM ${s}.jobs j
+         WHERE j.task = u.task AND j.unique_key = u.key
+         ORDER BY j.seq DESC LIMIT 1
+       ) j
+       WHERE j.state NOT IN ('completed','failed','cancelled') OR (u.period IS NOT NULL AND j.finished_at > $5 - u.period)`,
+    ),
+
+    /**
+     * Serialises uniqueness checks of single keys: a shared lock on the
+     * schema-wide uniqueness lock. $1 text: the schema-wide lock name.
+     */
+    lockUniqueShared: make('luqs', 'SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))'),
+
+    /**
+     * Locks each (task, key) for the rest of the transaction, in hash order
+     * so two enqueuers never wait on each other in a cycle.
+     * $1 text[]: one lock name per key. Returns the number of locks taken.
+     */
+    lockUniqueKeys: make(
+      'luqk',
+      `SELECT count(*) AS n FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest($1::text[]) x ORDER BY k) d,
+         LATERAL pg_advisory_xact_lock(d.k) l`,
+    ),
+
+    /**
+     * A batch with many unique keys takes the schema-wide uniqueness lock
+     * exclusively instead of one lock per key (bounded lock-table use).
+     * $1 text: the schema-wide lock name.
+     */
+    lockUniqueAll: make('luqa', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))'),
+
+    /**
+     * Marks stored dependencies as having dependents, which row-locks them:
+     * an acknowledgement of one of them waits for this transaction and then
+     * sees the flag, so it runs the cascade that finds the new dependent.
+     * Locks in id order, as every multi-row writer here, so writers cannot deadlock.
+     * $1 text[]: ids. Returns id, state, run_at, cascade_cause of those that exist.
+     */
+    lockDependencies: make(
+      'ldeps',
+      `WITH locked AS (
+         SELECT id FROM ${s}.jobs WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+       )
+       UPDATE ${s}.jobs SET has_dependents = true WHERE id IN (SELECT id FROM locked)
+       RETURNING id, state, run_at, cascade_cause`,
+    ),
+  };
+}
+
+export type EnqueueSql = ReturnType<typeof enqueueSql>;

@@ -1,0 +1,1 @@
+export { type RedisConnection, RedisStore, type RedisStoreOptions } from './redis-store.js';

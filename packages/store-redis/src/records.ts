@@ -1,0 +1,88 @@
+import type { EnqueueOutcome, JobRecord, JobState, ScheduleRecord } from '@docket/core';
+import { JobNotFoundError, reportedState } from '@docket/core';
+import { decodeRetention } from './encode.js';
+
+type Reply = unknown[];
+
+function pairs(reply: Reply, from: number): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = from; i + 1 < reply.length; i += 2) map.set(String(reply[i]), String(reply[i + 1]));
+  return map;
+}
+
+const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v));
+
+/** A job as the scripts return it (`{ id, field, value, … }`), with its state reported at `now`. */
+export function toJobRecord(reply: Reply, now: number): JobRecord {
+  const h = pairs(reply, 1);
+  const runAt = Number(h.get('runAt'));
+  const state = h.get('state') as JobState;
+  return {
+    id: String(reply[0]),
+    task: h.get('task')!,
+    queue: h.get('queue')!,
+    state: reportedState(state, runAt, now),
+    payload: h.get('payload') ?? null,
+    result: h.get('result') ?? null,
+    priority: Number(h.get('prio')),
+    runAt,
+    createdAt: Number(h.get('createdAt')),
+    startedAt: num(h.get('startedAt')),
+    finishedAt: num(h.get('finishedAt')),
+    attempts: Number(h.get('attempts')),
+    maxAttempts: Number(h.get('maxAttempts')),
+    errors: JSON.parse(h.get('errors') ?? '[]'),
+    leaseToken: state === 'active' ? (h.get('token') ?? null) : null,
+    leaseExpiresAt: state === 'active' ? num(h.get('leaseExp')) : null,
+    workerId: h.get('worker') ?? null,
+    held: h.get('held') === '1',
+    dependsOn: JSON.parse(h.get('deps') ?? '[]'),
+    uniqueKey: h.get('ukey') ?? null,
+    cancelReason: h.get('reason') ?? null,
+    retention: decodeRetention(h.get('ret')!),
+    deleteAt: num(h.get('deleteAt')),
+  };
+}
+
+/** A job from a plain `HGETALL` (no id in front), or `null` for a missing key. */
+export function fromHash(id: string, hash: Record<string, string>, now: number): JobRecord | null {
+  if (!hash.state) return null;
+  const reply: string[] = [id];
+  for (const [k, v] of Object.entries(hash)) reply.push(k, v);
+  return toJobRecord(reply, now);
+}
+
+/** A schedule as the scripts return it (`{ name, field, value, … }`). */
+export function toScheduleRecord(reply: Reply): ScheduleRecord {
+  const h = pairs(reply, 1);
+  return {
+    name: String(reply[0]),
+    rule: h.get('rule')!,
+    task: h.get('task')!,
+    queue: h.get('queue')!,
+    payload: h.get('payload')!,
+    options: h.get('options')!,
+    nextRunAt: Number(h.get('nextRunAt')),
+    lastRunAt: num(h.get('lastRunAt')),
+    paused: h.get('paused') === '1',
+    createdAt: Number(h.get('createdAt')),
+    updatedAt: Number(h.get('updatedAt')),
+  };
+}
+
+/**
+ * Outcomes of `enqueue.lua`/`fire-schedule.lua`: `{ 'OK', id, dup, state, … }`,
+ * or `{ 'NOTFOUND', id }`, thrown as `JobNotFoundError` (nothing was written).
+ */
+export function toOutcomes(reply: Reply): EnqueueOutcome[] {
+  if (reply[0] === 'NOTFOUND') throw new JobNotFoundError(String(reply[1]), 'named in dependsOn');
+  const out: EnqueueOutcome[] = [];
+  for (let i = 1; i + 2 < reply.length; i += 3) {
+    out.push({
+      id: String(reply[i]),
+      duplicate: Number(reply[i + 1]) === 1,
+      state: reply[i + 2] as JobState,
+    });
+  }
+  return out;
+}
