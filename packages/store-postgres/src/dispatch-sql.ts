@@ -67,10 +67,23 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
     /**
      * Applies a batch of fenced acknowledgements (at most one per job) and
      * their dependency cascades in one round trip: see `acknowledge()` in
-     * functions.ts. $1 json: the acks, $2 int8: now, $3 text: NOTIFY channel.
+     * functions-v3.ts. $1 json: the acks, $2 int8: now, $3 text: NOTIFY channel,
+     * $4 text: synchronous_commit ('on', or 'off' with `durableAcks: false`).
      * Returns one row `r`: { applied: int[] (the i of applied acks), woken: text[] }.
      */
-    acknowledge: make('ack', `SELECT ${s}.acknowledge($1::json, $2::int8, $3::text) AS r`),
+    acknowledge: make('ack', `SELECT ${s}.acknowledge($1::json, $2::int8, $3::text, $4::text) AS r`),
+
+    /**
+     * The common batch: only `complete` acks, at most one per job; see
+     * `complete_jobs()` in functions-v3.ts. $1 text[]: ids, $2 text[]: tokens,
+     * $3 text[]: results (JSON text or null), $4 int8: now, $5 text: NOTIFY
+     * channel, $6 text: synchronous_commit. Returns one row: `applied` int[]
+     * (0-based indexes of the applied acks), `woken` text[].
+     */
+    complete: make(
+      'done',
+      `SELECT applied, woken FROM ${s}.complete_jobs($1::text[], $2::text[], $3::text[], $4::int8, $5::text, $6::text)`,
+    ),
 
     /**
      * Rule 8 after operator cancels and removals: see `cascade()` in functions.ts.
@@ -94,16 +107,31 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
      * queues $1: scheduled and retrying ones, and ready ones whose run_at is
      * ahead of this caller's now (its clock a little behind the enqueuer's).
      * $2 int8: now. Returns one row `next` (null if none).
+     * A loose index scan of jobs_claim_idx (queue, priority DESC, run_at, seq):
+     * per queue, one probe per distinct priority of its claimable jobs (`p`),
+     * then one probe for the first run_at > now within each priority.
      */
     nextRunAt: make(
       'next',
-      `SELECT min(n.run_at) AS next FROM unnest($1::text[]) AS q(name)
-       CROSS JOIN LATERAL (
+      `WITH RECURSIVE p AS (
+         SELECT q.name, (SELECT j.priority FROM ${s}.jobs j
+             WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying')
+             ORDER BY j.priority DESC LIMIT 1) AS priority
+         FROM unnest($1::text[]) AS q(name)
+         WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
+         UNION ALL
+         SELECT p.name, (SELECT j.priority FROM ${s}.jobs j
+             WHERE j.queue = p.name AND j.state IN ('ready','scheduled','retrying') AND j.priority < p.priority
+             ORDER BY j.priority DESC LIMIT 1)
+         FROM p WHERE p.priority IS NOT NULL
+       )
+       SELECT min(n.run_at) AS next FROM p CROSS JOIN LATERAL (
          SELECT j.run_at FROM ${s}.jobs j
-         WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying') AND j.run_at > $2
+         WHERE j.queue = p.name AND j.priority = p.priority AND j.state IN ('ready','scheduled','retrying')
+           AND j.run_at > $2
          ORDER BY j.run_at LIMIT 1
        ) n
-       WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)`,
+       WHERE p.priority IS NOT NULL`,
     ),
   };
 }

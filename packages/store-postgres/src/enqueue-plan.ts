@@ -80,8 +80,58 @@ export async function enqueueSimple(
   jobs: readonly NewJob[],
   now: number,
 ): Promise<EnqueueResult> {
-  const rows = jobs.map((job, i) => insertRow(job, i, [], initialState(job, 0, now), 0, null, null, now));
-  return insertAndReport(db, ctx, rows, jobs, new Map(), now);
+  const states = jobs.map((job) => initialState(job, 0, now));
+  const takenBy = new Map<string, KnownJob>();
+  const woken = new Set<string>();
+  let pending = jobs.map((_, i) => i);
+  // An id taken by a concurrent enqueue is a duplicate of the stored job; if that job is deleted before
+  // we read it, the id is free again and the insert is retried.
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 3)
+      throw new Error(`enqueue: ids ${pending.map((i) => jobs[i]!.id).join(', ')} keep changing hands`);
+    const [row] = await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimple, [
+      ...simpleColumns(jobs, states, pending),
+      now,
+      ctx.channel,
+    ]);
+    for (const queue of row!.woken) woken.add(queue);
+    if (row!.taken.length === 0) break;
+    for (const known of await run<KnownJob>(db, ctx.sql.findIds, [row!.taken])) takenBy.set(known.id, known);
+    const retry = new Set(row!.taken.filter((id) => !takenBy.has(id)));
+    pending = pending.filter((i) => retry.has(jobs[i]!.id));
+  }
+  const outcomes = jobs.map((job, i): EnqueueOutcome => {
+    const holder = takenBy.get(job.id);
+    if (holder !== undefined) {
+      return { id: holder.id, duplicate: true, state: reportedState(holder.state, holder.run_at, now) };
+    }
+    return { id: job.id, duplicate: false, state: reportedState(states[i]!, job.runAt, now) };
+  });
+  return { outcomes, woken: [...woken] };
+}
+
+/** The 13 column arrays of `insertSimple` for the jobs at `indexes`. */
+function simpleColumns(jobs: readonly NewJob[], states: JobState[], indexes: number[]): unknown[][] {
+  const n = indexes.length;
+  const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(n));
+  for (let k = 0; k < n; k++) {
+    const i = indexes[k]!;
+    const job = jobs[i]!;
+    cols[0]![k] = job.id;
+    cols[1]![k] = job.task;
+    cols[2]![k] = job.queue;
+    cols[3]![k] = states[i];
+    cols[4]![k] = job.payload;
+    cols[5]![k] = job.priority;
+    cols[6]![k] = job.runAt;
+    cols[7]![k] = job.maxAttempts;
+    cols[8]![k] = job.hold;
+    cols[9]![k] = job.retention.completed;
+    cols[10]![k] = job.retention.failed;
+    cols[11]![k] = job.retention.cancelled;
+    cols[12]![k] = job.retention.dropPayload;
+  }
+  return cols;
 }
 
 /**

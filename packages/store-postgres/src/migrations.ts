@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { runOnce, transaction } from './db.js';
 import { acknowledgeV2Sql, functionsSql } from './functions.js';
+import { migrationV3Sql } from './functions-v3.js';
 
 /** One schema version. `sql` receives the quoted schema name. */
 interface Migration {
@@ -116,8 +117,21 @@ const V2: Migration = {
   sql: (s) => acknowledgeV2Sql(s),
 };
 
+/**
+ * Version 3: two indexes fewer (jobs_task_idx, jobs_wake_idx), complete_jobs()
+ * for batches of completions, a 4-argument acknowledge() that parses its JSON
+ * once, delete-on-complete for retention 0 (see functions-v3.ts). The
+ * 3-argument acknowledge() of version 2 stays for processes of the previous
+ * release during a rolling deploy.
+ */
+const V3: Migration = {
+  version: 3,
+  name: 'fewer indexes, complete_jobs',
+  sql: (s) => migrationV3Sql(s),
+};
+
 /** Every migration, in order. Append new versions; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
 
 /** The latest schema version this package knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -29,6 +29,15 @@ export interface PostgresStoreOptions {
    */
   durableLeases?: boolean;
   /**
+   * Whether acknowledgements wait for their commit to reach disk. Default
+   * `true`. With `false` they commit asynchronously (`synchronous_commit =
+   * off` for the acknowledging statement only): a server crash may forget the
+   * last fraction of a second of completions, and those jobs then run again
+   * once their leases expire (at-least-once still holds, but a `completed`
+   * you saw may be undone by the crash). Opt-in: it saves a WAL flush per ack batch.
+   */
+  durableAcks?: boolean;
+  /**
    * Whether the store uses named prepared statements (parsed once per
    * connection). Default `true`. Set `false` behind a transaction-mode pooler
    * that cannot keep them (PgBouncer before 1.21, or without `max_prepared_statements`).

@@ -69,6 +69,7 @@ export class PostgresStore implements Storage {
   private readonly logger: Logger;
   private readonly listenConnection: pg.ClientConfig;
   private readonly leaseCommit: 'on' | 'off';
+  private readonly ackCommit: 'on' | 'off';
   private readonly enqueueCtx: EnqueueContext;
   private readonly dispatch: DispatchSql;
   private readonly operator: OperatorSql;
@@ -86,6 +87,7 @@ export class PostgresStore implements Storage {
     this.channel = `docket:${schema}`;
     this.logger = options.logger ?? consoleLogger;
     this.leaseCommit = options.durableLeases ? 'on' : 'off';
+    this.ackCommit = options.durableAcks === false ? 'off' : 'on';
     if (connection?.pool !== undefined) {
       this.pool = connection.pool;
       this.ownsPool = false;
@@ -209,10 +211,23 @@ export class PostgresStore implements Storage {
     const woken = new Set<string>();
     for (const round of ackRounds(acks)) {
       // Each round is one autocommit statement: the acks, their cascades and NOTIFY commit together.
+      if (round.completeOnly) {
+        const [row] = await run<{ applied: number[]; woken: string[] }>(this.pool, this.dispatch.complete, [
+          round.indexes.map((i) => acks[i]!.id),
+          round.indexes.map((i) => acks[i]!.token),
+          round.indexes.map((i) => (acks[i] as { result: string | null }).result),
+          now,
+          this.channel,
+          this.ackCommit,
+        ]);
+        for (const k of row!.applied) applied[round.indexes[k]!] = true;
+        for (const queue of row!.woken) woken.add(queue);
+        continue;
+      }
       const [row] = await run<{ r: { applied: number[]; woken: string[] } }>(
         this.pool,
         this.dispatch.acknowledge,
-        [round, now, this.channel],
+        [round.json(), now, this.channel, this.ackCommit],
       );
       for (const i of row!.r.applied) applied[i] = true;
       for (const queue of row!.r.woken) woken.add(queue);
