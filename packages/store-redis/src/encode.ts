@@ -2,6 +2,7 @@ import type { Ack } from '@docket/core';
 import { InvalidOptionError, type NewJob, type RetentionSpec } from '@docket/core';
 
 const PRIORITY_OFFSET = 2n ** 53n;
+const DEFAULT_PRIORITY_KEY = '09007199254740992';
 
 /**
  * The ordering key of a priority in the ready set: 17 decimal digits of
@@ -9,31 +10,52 @@ const PRIORITY_OFFSET = 2n ** 53n;
  * first, exactly, over every safe integer.
  */
 export function priorityKey(priority: number): string {
+  if (priority === 0) return DEFAULT_PRIORITY_KEY;
   if (!Number.isSafeInteger(priority)) {
     throw new InvalidOptionError(`priority must be a safe integer, got ${String(priority)}.`);
   }
+  // 2^53 - p is exact in a double for 0 <= p <= 2^53; a negative priority needs 54 bits.
+  if (priority > 0) return String(9007199254740992 - priority).padStart(17, '0');
   return (PRIORITY_OFFSET - BigInt(priority)).toString().padStart(17, '0');
 }
 
-/** One job as `enqueue.lua` reads it from ARGV (14 fields, then its dependencies). */
-export function jobArgs(job: NewJob): string[] {
-  return [
+/** runAt as the ready member orders it (lib.lua ready_member): clamped to [0, 10^15), 15 digits. */
+export function runAtKey(runAt: number): string {
+  const r = runAt < 0 ? 0 : runAt > 999999999999999 ? 999999999999999 : runAt;
+  return String(r).padStart(15, '0');
+}
+
+/**
+ * Appends one job as `enqueue.lua` reads it from ARGV (15 fields, then its dependencies) to `out`.
+ */
+export function pushJobArgs(out: Array<string | number>, job: NewJob): void {
+  const runAt = Math.trunc(job.runAt);
+  const unique = job.unique;
+  out.push(
     job.id,
     job.task,
     job.queue,
     job.payload,
-    String(job.priority),
+    job.priority,
     priorityKey(job.priority),
-    String(Math.trunc(job.runAt)),
-    String(job.maxAttempts),
+    runAt,
+    runAtKey(runAt),
+    job.maxAttempts,
     job.hold ? '1' : '0',
-    job.unique ? job.unique.key : '',
-    job.unique ? '1' : '0',
-    job.unique?.period == null ? '' : String(job.unique.period),
+    unique ? unique.key : '',
+    unique ? '1' : '0',
+    unique?.period == null ? '' : String(unique.period),
     encodeRetention(job.retention),
-    String(job.dependsOn.length),
-    ...job.dependsOn,
-  ];
+    job.dependsOn.length,
+  );
+  for (const dep of job.dependsOn) out.push(dep);
+}
+
+/** One job as `enqueue.lua` reads it from ARGV. */
+export function jobArgs(job: NewJob): Array<string | number> {
+  const out: Array<string | number> = [];
+  pushJobArgs(out, job);
+  return out;
 }
 
 /** One ack as `acknowledge.lua` reads it: type, id, token and three type-specific fields. */

@@ -1,4 +1,4 @@
-import type { EnqueueOutcome, JobRecord, JobState, ScheduleRecord } from '@docket/core';
+import type { EnqueueOutcome, JobRecord, JobState, RetentionSpec, ScheduleRecord } from '@docket/core';
 import { JobNotFoundError, reportedState } from '@docket/core';
 import { decodeRetention } from './encode.js';
 
@@ -50,6 +50,60 @@ export function fromHash(id: string, hash: Record<string, string>, now: number):
   const reply: string[] = [id];
   for (const [k, v] of Object.entries(hash)) reply.push(k, v);
   return toJobRecord(reply, now);
+}
+
+type Cell = string | null;
+
+const retentions = new Map<string, RetentionSpec>();
+
+/** decodeRetention, memoised: a namespace's jobs share a handful of retention specs. */
+function retentionOf(text: string): RetentionSpec {
+  let r = retentions.get(text);
+  if (r === undefined) {
+    r = decodeRetention(text);
+    if (retentions.size < 1000) retentions.set(text, r);
+  }
+  return { ...r };
+}
+
+/**
+ * A job as `claim.lua` returns it: the CLAIMED fields in order (null when absent), then the id.
+ * The rest is the claim's own: state `active`, `token`, `workerId`, startedAt = now, the lease.
+ */
+export function toClaimedRecord(
+  row: Cell[],
+  now: number,
+  token: string,
+  workerId: string,
+  leaseExpiresAt: number,
+): JobRecord {
+  const [task, queue, payload, result, prio, runAt, createdAt, finishedAt, attempts, maxAttempts, errors] =
+    row;
+  return {
+    id: row[17]!,
+    task: task!,
+    queue: queue!,
+    state: 'active',
+    payload: payload ?? null,
+    result: result ?? null,
+    priority: Number(prio),
+    runAt: Number(runAt),
+    createdAt: Number(createdAt),
+    startedAt: now,
+    finishedAt: finishedAt == null ? null : Number(finishedAt),
+    attempts: Number(attempts),
+    maxAttempts: Number(maxAttempts),
+    errors: errors == null ? [] : JSON.parse(errors),
+    leaseToken: token,
+    leaseExpiresAt,
+    workerId,
+    held: row[11] === '1',
+    dependsOn: row[12] == null ? [] : JSON.parse(row[12]),
+    uniqueKey: row[13] ?? null,
+    cancelReason: row[14] ?? null,
+    retention: retentionOf(row[15]!),
+    deleteAt: row[16] == null ? null : Number(row[16]),
+  };
 }
 
 /** A schedule as the scripts return it (`{ name, field, value, … }`). */

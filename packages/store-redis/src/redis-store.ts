@@ -27,9 +27,9 @@ import {
   StoreError,
 } from '@docket/core';
 import { type Cluster, Redis } from 'ioredis';
-import { ackArgs, jobArgs } from './encode.js';
+import { ackArgs, jobArgs, pushJobArgs } from './encode.js';
 import { decodeCursor, encodeCursor } from './job-cursor.js';
-import { fromHash, toJobRecord, toOutcomes, toScheduleRecord } from './records.js';
+import { fromHash, toClaimedRecord, toJobRecord, toOutcomes, toScheduleRecord } from './records.js';
 import { defineScripts, runScript, type ScriptName } from './scripts.js';
 import { WakeSubscriber } from './wake-subscriber.js';
 
@@ -45,6 +45,9 @@ export interface RedisStoreOptions {
 }
 
 type Reply = unknown[];
+
+/** A time as the scripts store it (lib.lua fmt: `%.0f`). */
+const wholeMs = (ms: number) => (Number.isInteger(ms) ? ms : Number(ms.toFixed(0)));
 
 /** The key layout this version writes (`{prefix}:version`). */
 const LAYOUT_VERSION = 1;
@@ -147,7 +150,8 @@ export class RedisStore implements Storage {
       );
     }
     if (params.jobs.length === 0) return [];
-    const args = [params.now, params.jobs.length, ...params.jobs.flatMap(jobArgs)];
+    const args: Array<string | number> = [params.now, params.jobs.length];
+    for (const job of params.jobs) pushJobArgs(args, job);
     return toOutcomes(await this.run('enqueue', args));
   }
 
@@ -164,7 +168,15 @@ export class RedisStore implements Storage {
       params.queues.length,
       ...params.queues,
     ]);
-    return reply.map((r) => toJobRecord(r, params.now));
+    // As claim.lua writes them: whole ms (fmt), startedAt = now, leaseExp = now + leaseMs.
+    const startedAt = wholeMs(params.now);
+    const leaseExpiresAt = wholeMs(params.now + params.leaseMs);
+    const jobs: JobRecord[] = new Array(reply.length);
+    for (let i = 0; i < reply.length; i++) {
+      const row = reply[i] as Array<string | null>;
+      jobs[i] = toClaimedRecord(row, startedAt, params.token, params.workerId, leaseExpiresAt);
+    }
+    return jobs;
   }
 
   async heartbeat(params: HeartbeatParams): Promise<boolean[]> {

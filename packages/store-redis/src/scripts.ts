@@ -22,7 +22,7 @@ import setQueuePaused from './lua/set-queue-paused.lua';
 import setSchedulePaused from './lua/set-schedule-paused.lua';
 import upsertSchedule from './lua/upsert-schedule.lua';
 
-/** Every script, by the name the store calls it. Each is `lib.lua` followed by its own file. */
+/** Every script, by the name the store calls it. Each is the parts of `lib.lua` it uses, then its own file. */
 const SOURCES = {
   acknowledge,
   cancelJob,
@@ -50,7 +50,57 @@ const SOURCES = {
 export type ScriptName = keyof typeof SOURCES;
 
 /** The ioredis command name of a script; versioned so an old definition on a shared client is never reused. */
-const commandName = (name: ScriptName) => `docket_v1_${name}`;
+const commandName = (name: ScriptName) => `docket_v2_${name}`;
+
+/** One top-level `local` declaration of lib.lua (with the comment lines above it). */
+interface Declaration {
+  name: string;
+  text: string;
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+const DECLARATION = /^local (?:function )?([A-Za-z_][A-Za-z0-9_]*)/;
+
+/** lib.lua cut into its top-level declarations, in order, each with the comment lines above it. */
+function declarations(source: string): Declaration[] {
+  const out: Declaration[] = [];
+  let pending: string[] = [];
+  for (const line of source.split('\n')) {
+    const m = DECLARATION.exec(line);
+    if (m) {
+      out.push({ name: m[1]!, text: [...pending, line].join('\n') });
+      pending = [];
+    } else if (line.trim() === '' || line.startsWith('--')) {
+      pending.push(line);
+    } else if (out.length > 0) {
+      // The body of the last declaration (indented, or its closing `end`).
+      out[out.length - 1]!.text += `\n${[...pending, line].join('\n')}`;
+      pending = [];
+    } else {
+      throw new Error(`lib.lua: unexpected top-level line ${JSON.stringify(line)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The script as Redis runs it: the declarations of lib.lua it uses (transitively), then its own
+ * file. Every EVALSHA executes its whole chunk, so each unused helper would cost a closure
+ * and every unused key constant a string concatenation on every call.
+ */
+export function assemble(libSource: string, source: string): string {
+  const decls = declarations(libSource);
+  const used = new Set(source.match(IDENTIFIER));
+  const keep: boolean[] = [];
+  // A declaration can only refer to earlier ones (Lua locals), so one pass from the end suffices.
+  for (let i = decls.length - 1; i >= 0; i--) {
+    const d = decls[i]!;
+    keep[i] = used.has(d.name);
+    if (keep[i]) for (const id of d.text.match(IDENTIFIER) ?? []) used.add(id);
+  }
+  const parts = decls.filter((_, i) => keep[i]).map((d) => d.text);
+  return `${parts.join('\n')}\n${source}`;
+}
 
 /**
  * Registers every script on `client` with `defineCommand`: ioredis runs it by
@@ -59,7 +109,7 @@ const commandName = (name: ScriptName) => `docket_v1_${name}`;
  */
 export function defineScripts(client: Redis | Cluster): void {
   for (const [name, source] of Object.entries(SOURCES)) {
-    client.defineCommand(commandName(name as ScriptName), { numberOfKeys: 1, lua: `${lib}\n${source}` });
+    client.defineCommand(commandName(name as ScriptName), { numberOfKeys: 1, lua: assemble(lib, source) });
   }
 }
 
@@ -74,5 +124,6 @@ export function runScript(
     commandName(name)
   ];
   if (!command) throw new Error(`Script ${name} is not defined on this client`);
-  return command.call(client, tag, ...args);
+  // ioredis flattens the argument list (Command: args.flat()), so the array goes as one argument: no spread.
+  return command.call(client, tag, args);
 }

@@ -1,13 +1,17 @@
 -- claim.lua: claims up to `limit` claimable jobs (Storage.claim).
 -- KEYS[1]  namespace hash tag
 -- ARGV     now, limit, leaseMs, token, workerId, queue count, queues… (in order of preference)
--- Returns  the claimed jobs, each { id, field, value, … }, now active under `token`.
+-- Returns  the claimed jobs, each { <CLAIMED fields in order, nil when absent>, id }, now active under
+--          `token` (the caller knows state, token, worker, startedAt = now and leaseExp = now + leaseMs;
+--          `attempts` is the new count). records.ts toClaimedRecord reads this layout.
 -- Per queue, unless paused: first promotes due scheduled/retrying jobs into the ready set, then
 -- takes ready jobs in lex order of <pk><runAt><seq>: priority desc, runAt asc, enqueue order.
 -- Cost per batch, not per job where it can be: the ready set's scores are all 0, so ZPOPMIN pops
 -- the lex-smallest members (exactly the ZRANGEBYLEX prefix); leases are added and counters moved
--- once per queue; per job only HGETALL + HSET (the returned record is patched in Lua; a later
--- field of the same name wins when decoded, see records.ts pairs()).
+-- once per queue; per job only one HMGET (positional: no field names in the reply) and one HSET.
+local CLAIMED = { 'task', 'queue', 'payload', 'result', 'prio', 'runAt', 'createdAt', 'finishedAt', 'attempts',
+  'maxAttempts', 'errors', 'held', 'deps', 'ukey', 'reason', 'ret', 'deleteAt' }
+local ATTEMPTS = 9
 local now, limit, lease_ms = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local token, worker = ARGV[4], ARGV[5]
 local nq = tonumber(ARGV[6])
@@ -48,24 +52,15 @@ for i = 1, nq do
       for k = 1, #popped, 2 do
         local id = string.sub(popped[k], READY_PREFIX + 1)
         local key = jk(id)
-        local h = redis.call('HGETALL', key)
-        local attempts = 0
-        for p = 1, #h, 2 do
-          if h[p] == 'attempts' then attempts = tonumber(h[p + 1]) break end
-        end
-        attempts = fmt(attempts + 1)
+        local h = redis.call('HMGET', key, unpack(CLAIMED))
+        local attempts = fmt((tonumber(h[ATTEMPTS]) or 0) + 1)
         redis.call('HSET', key, 'state', 'active', 'token', token, 'leaseExp', lease_exp, 'worker', worker,
           'startedAt', started, 'attempts', attempts)
-        table.insert(h, 1, id)
-        table.insert(h, 'state') table.insert(h, 'active')
-        table.insert(h, 'token') table.insert(h, token)
-        table.insert(h, 'leaseExp') table.insert(h, lease_exp)
-        table.insert(h, 'worker') table.insert(h, worker)
-        table.insert(h, 'startedAt') table.insert(h, started)
-        table.insert(h, 'attempts') table.insert(h, attempts)
-        table.insert(out, h)
-        table.insert(leases, lease_exp)
-        table.insert(leases, id)
+        h[ATTEMPTS] = attempts
+        h[#CLAIMED + 1] = id
+        out[#out + 1] = h
+        leases[#leases + 1] = lease_exp
+        leases[#leases + 1] = id
         if #leases >= 2 * CHUNK then
           redis.call('ZADD', LEASES, unpack(leases))
           leases = {}

@@ -58,10 +58,12 @@ local function reported(st, run_at, now)
 end
 
 -- Adjusts the per-queue counter of a stored state; forgets a queue left with no job and no pause.
+-- A queue whose counts hash exists is in QUEUES (its fields are all positive, see below), so the
+-- SADD is only needed when this counter was 0 before.
 local function count(q, st, d)
   local key = qk(q, 'counts')
   local n = redis.call('HINCRBY', key, st, d)
-  if d > 0 then redis.call('SADD', QUEUES, q) end
+  if d > 0 and n == d then redis.call('SADD', QUEUES, q) end
   if n <= 0 then
     redis.call('HDEL', key, st)
     if redis.call('EXISTS', key) == 0 and redis.call('SISMEMBER', PAUSED, q) == 0 then
@@ -243,150 +245,171 @@ end
 -- Enqueues jobs encoded in ARGV from index `at` (see enqueue.lua for the layout).
 -- All or nothing: every dependency is checked before anything is written.
 -- Returns { 'OK', id, duplicate(0/1), state, ... } or { 'NOTFOUND', dependency id }.
-local JOB_FIELDS = 14
+-- Per new job of the common shape (no dependency, hold or unique key): EXISTS and one HSET; the
+-- sequence numbers (one INCRBY reserves n; a duplicate leaves a gap, harmless: seq only orders),
+-- K:all, the ready/scheduled indexes and the counters are written once per call. ARGV is read in
+-- place (no table per job); the client sends runAt as the ready member's 15 digits (ready_member()).
+local JOB_FIELDS = 15
 local function enqueue_jobs(argv, at, n, now, woken)
-  local jobs = {}
   local i = at
-  for j = 1, n do
-    local job = {
-      id = argv[i], task = argv[i + 1], queue = argv[i + 2], payload = argv[i + 3],
-      prio = argv[i + 4], pk = argv[i + 5], run_at = argv[i + 6], max_attempts = argv[i + 7],
-      hold = argv[i + 8], ukey = argv[i + 9], has_unique = argv[i + 10], period = argv[i + 11],
-      ret = argv[i + 12], deps = {},
-    }
-    local ndeps = tonumber(argv[i + 13])
-    for k = 1, ndeps do job.deps[k] = argv[i + JOB_FIELDS - 1 + k] end
-    i = i + JOB_FIELDS + ndeps
-    jobs[j] = job
+  local any_deps = false
+  for _ = 1, n do
+    local nd = tonumber(argv[i + 14])
+    if nd > 0 then any_deps = true end
+    i = i + JOB_FIELDS + nd
   end
-
-  local seen = {}
-  for _, job in ipairs(jobs) do
-    for _, d in ipairs(job.deps) do
-      if not seen[d] and redis.call('EXISTS', jk(d)) == 0 then return { 'NOTFOUND', d } end
+  if any_deps then
+    local seen = {}
+    i = at
+    for _ = 1, n do
+      local nd = tonumber(argv[i + 14])
+      for k = i + JOB_FIELDS, i + JOB_FIELDS + nd - 1 do
+        local d = argv[k]
+        if not seen[d] and redis.call('EXISTS', jk(d)) == 0 then return { 'NOTFOUND', d } end
+      end
+      seen[argv[i]] = true
+      i = i + JOB_FIELDS + nd
     end
-    seen[job.id] = true
   end
 
   local out = { 'OK' }
-  local alias = {} -- batch id of a duplicate -> the existing job's id
-  -- Batched per call rather than per job: sequence numbers (one INCRBY reserves n; a duplicate leaves
-  -- a gap, harmless: seq only orders), K:all, the ready/scheduled index adds and the counters.
+  local no = 1
+  local alias = nil -- batch id of a duplicate -> the existing job's id
   local seq = redis.call('INCRBY', SEQ, n) - n
-  local all, index, deltas, dq = {}, {}, {}, {}
-  local function later_count(q, st)
-    if not deltas[q] then
-      deltas[q] = {}
-      table.insert(dq, q)
-    end
-    deltas[q][st] = (deltas[q][st] or 0) + 1
-  end
-  local function later_index(zkey, score, member)
-    local t = index[zkey]
-    if not t then
-      t = {}
-      index[zkey] = t
-      table.insert(index, zkey)
-    end
-    table.insert(t, score)
-    table.insert(t, member)
-  end
-  for _, job in ipairs(jobs) do
-    local key = jk(job.id)
+  local now_text = fmt(now)
+  local all, na = {}, 0
+  local index, zkeys = {}, {} -- index key -> flat score/member array; keys in first-use order
+  local deltas, dq = {}, {} -- queue -> state -> +n; queues in first-use order
+  i = at
+  for _ = 1, n do
+    local id, task, q, run_at = argv[i], argv[i + 1], argv[i + 2], argv[i + 6]
+    local hold, ukey, has_unique = argv[i + 9], argv[i + 10], argv[i + 11]
+    local nd = tonumber(argv[i + 14])
+    local key = jk(id)
     local holder = nil
     if redis.call('EXISTS', key) == 1 then
-      holder = job.id
-    elseif job.has_unique == '1' then
-      holder = unique_holder(job.task .. '|' .. job.ukey, job.period, now)
+      holder = id
+    elseif has_unique == '1' then
+      holder = unique_holder(task .. '|' .. ukey, argv[i + 12], now)
     end
     if holder then
-      alias[job.id] = holder
+      alias = alias or {}
+      alias[id] = holder
       local f = redis.call('HMGET', jk(holder), 'state', 'runAt')
-      table.insert(out, holder)
-      table.insert(out, 1)
-      table.insert(out, reported(f[1], f[2], now))
+      out[no + 1], out[no + 2], out[no + 3] = holder, 1, reported(f[1], f[2], now)
+      no = no + 3
     else
       seq = seq + 1
-      local seq_text = fmt(seq)
-      local pending, failed_dep = 0, nil
-      local deps, deps_json, uniq = {}, {}, {}
-      for _, d in ipairs(job.deps) do
-        local dep = alias[d] or d
-        if not uniq[dep] then
-          uniq[dep] = true
-          table.insert(deps, dep)
-          table.insert(deps_json, cjson.encode(dep))
-        end
-      end
-      for _, dep in ipairs(deps) do
-        local dst = redis.call('HGET', jk(dep), 'state')
-        if dst == 'failed' or dst == 'cancelled' then
-          failed_dep = failed_dep or dep
-        elseif dst ~= 'completed' then
-          pending = pending + 1
-          redis.call('SADD', depk(dep), job.id)
-        end
-      end
+      local seq_text = string.format('%015.0f', seq)
       local st
-      if failed_dep then
-        st = 'new' -- finish() below makes it cancelled
-      elseif job.hold == '1' or pending > 0 then
-        st = 'waiting'
-      elseif tonumber(job.run_at) <= now then
-        st = 'ready'
+      if nd == 0 and hold ~= '1' then
+        st = tonumber(run_at) <= now and 'ready' or 'scheduled'
+        if has_unique == '1' then
+          redis.call('HSET', key, 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4],
+            'pk', argv[i + 5], 'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8],
+            'ret', argv[i + 13], 'seq', seq_text, 'state', st, 'ukey', ukey)
+          redis.call('HSET', UNIQUE, task .. '|' .. ukey, id)
+        else
+          redis.call('HSET', key, 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4],
+            'pk', argv[i + 5], 'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8],
+            'ret', argv[i + 13], 'seq', seq_text, 'state', st)
+        end
       else
-        st = 'scheduled'
-      end
-      local fields = { 'task', job.task, 'queue', job.queue, 'payload', job.payload,
-        'prio', job.prio, 'pk', job.pk, 'runAt', job.run_at, 'createdAt', fmt(now),
-        'attempts', '0', 'maxAttempts', job.max_attempts, 'ret', job.ret, 'seq', seq_text, 'state', st }
-      if job.hold == '1' then
-        table.insert(fields, 'held')
-        table.insert(fields, '1')
-      end
-      if #deps > 0 then
-        table.insert(fields, 'deps')
-        table.insert(fields, '[' .. table.concat(deps_json, ',') .. ']')
-      end
-      if job.has_unique == '1' then
-        table.insert(fields, 'ukey')
-        table.insert(fields, job.ukey)
-      end
-      if st == 'waiting' and pending > 0 then
-        table.insert(fields, 'pending')
-        table.insert(fields, pending)
-      end
-      redis.call('HSET', key, unpack(fields))
-      if job.has_unique == '1' then redis.call('HSET', UNIQUE, job.task .. '|' .. job.ukey, job.id) end
-      table.insert(all, seq)
-      table.insert(all, job.id)
-      if failed_dep then
-        -- Never runnable: stop waiting on the others.
-        for _, dep in ipairs(deps) do redis.call('SREM', depk(dep), job.id) end
-        cancel_for_dependency(job.id, failed_dep)
-        finish(job.id, job.queue, nil, 'cancelled', now)
-        st = 'cancelled'
-      else
-        later_count(job.queue, st)
-        if st == 'ready' then
-          woken[job.queue] = true
-          later_index(qk(job.queue, 'ready'), 0, ready_member(job.id, job.pk, job.run_at, seq_text))
-        elseif st == 'scheduled' then
-          woken[job.queue] = true
-          later_index(qk(job.queue, 'scheduled'), job.run_at, job.id)
+        local pending, failed_dep = 0, nil
+        local deps, deps_json, uniq = {}, {}, {}
+        for k = i + JOB_FIELDS, i + JOB_FIELDS + nd - 1 do
+          local dep = (alias and alias[argv[k]]) or argv[k]
+          if not uniq[dep] then
+            uniq[dep] = true
+            table.insert(deps, dep)
+            table.insert(deps_json, cjson.encode(dep))
+          end
+        end
+        for _, dep in ipairs(deps) do
+          local dst = redis.call('HGET', jk(dep), 'state')
+          if dst == 'failed' or dst == 'cancelled' then
+            failed_dep = failed_dep or dep
+          elseif dst ~= 'completed' then
+            pending = pending + 1
+            redis.call('SADD', depk(dep), id)
+          end
+        end
+        if failed_dep then
+          st = 'new' -- finish() below makes it cancelled
+        elseif hold == '1' or pending > 0 then
+          st = 'waiting'
+        elseif tonumber(run_at) <= now then
+          st = 'ready'
+        else
+          st = 'scheduled'
+        end
+        local fields = { 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4], 'pk', argv[i + 5],
+          'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8], 'ret', argv[i + 13],
+          'seq', seq_text, 'state', st }
+        if hold == '1' then
+          table.insert(fields, 'held')
+          table.insert(fields, '1')
+        end
+        if #deps > 0 then
+          table.insert(fields, 'deps')
+          table.insert(fields, '[' .. table.concat(deps_json, ',') .. ']')
+        end
+        if has_unique == '1' then
+          table.insert(fields, 'ukey')
+          table.insert(fields, ukey)
+        end
+        if st == 'waiting' and pending > 0 then
+          table.insert(fields, 'pending')
+          table.insert(fields, pending)
+        end
+        redis.call('HSET', key, unpack(fields))
+        if has_unique == '1' then redis.call('HSET', UNIQUE, task .. '|' .. ukey, id) end
+        if failed_dep then
+          -- Never runnable: stop waiting on the others.
+          for _, dep in ipairs(deps) do redis.call('SREM', depk(dep), id) end
+          cancel_for_dependency(id, failed_dep)
+          finish(id, q, nil, 'cancelled', now)
+          st = 'cancelled'
         end
       end
-      table.insert(out, job.id)
-      table.insert(out, 0)
-      table.insert(out, st)
+      all[na + 1], all[na + 2] = seq, id
+      na = na + 2
+      if st ~= 'cancelled' then
+        local dqs = deltas[q]
+        if not dqs then
+          dqs = {}
+          deltas[q] = dqs
+          dq[#dq + 1] = q
+        end
+        dqs[st] = (dqs[st] or 0) + 1
+        if st == 'ready' or st == 'scheduled' then
+          woken[q] = true
+          local zkey = qk(q, st)
+          local t = index[zkey]
+          if not t then
+            t = {}
+            index[zkey] = t
+            zkeys[#zkeys + 1] = zkey
+          end
+          local m = #t
+          if st == 'ready' then
+            t[m + 1] = 0
+            t[m + 2] = argv[i + 5] .. argv[i + 7] .. seq_text .. id -- = ready_member(id, pk, run_at, seq)
+          else
+            t[m + 1] = run_at
+            t[m + 2] = id
+          end
+        end
+      end
+      out[no + 1], out[no + 2], out[no + 3] = id, 0, st
+      no = no + 3
     end
+    i = i + JOB_FIELDS + nd
   end
   zadd_chunks(ALL, all)
-  for _, zkey in ipairs(index) do zadd_chunks(zkey, index[zkey]) end
+  for _, zkey in ipairs(zkeys) do zadd_chunks(zkey, index[zkey]) end
   for _, q in ipairs(dq) do
-    local key = qk(q, 'counts')
-    for st, d in pairs(deltas[q]) do redis.call('HINCRBY', key, st, d) end
-    redis.call('SADD', QUEUES, q)
+    for st, d in pairs(deltas[q]) do count(q, st, d) end
   end
   return out
 end
