@@ -25,37 +25,55 @@ export function runAtKey(runAt: number): string {
   return String(r).padStart(15, '0');
 }
 
-/**
- * Appends one job as `enqueue.lua` reads it from ARGV (15 fields, then its dependencies) to `out`.
- */
-export function pushJobArgs(out: Array<string | number>, job: NewJob): void {
-  const runAt = Math.trunc(job.runAt);
-  const unique = job.unique;
-  out.push(
-    job.id,
-    job.task,
-    job.queue,
-    job.payload,
-    job.priority,
-    priorityKey(job.priority),
-    runAt,
-    runAtKey(runAt),
-    job.maxAttempts,
-    job.hold ? '1' : '0',
-    unique ? unique.key : '',
-    unique ? '1' : '0',
-    unique?.period == null ? '' : String(unique.period),
-    encodeRetention(job.retention),
-    job.dependsOn.length,
-  );
-  for (const dep of job.dependsOn) out.push(dep);
-}
+const SHAPE_SEPARATOR = '\u0000';
 
-/** One job as `enqueue.lua` reads it from ARGV. */
-export function jobArgs(job: NewJob): Array<string | number> {
-  const out: Array<string | number> = [];
-  pushJobArgs(out, job);
-  return out;
+/**
+ * Jobs as lib.lua `enqueue_jobs` reads them from ARGV: the job count, the distinct "shapes"
+ * (task, queue, priority, pk, maxAttempts, retention: one per kind of job in the batch, usually
+ * one), then per job its id, payload, runAt (raw and as the ready member's 15 digits), shape
+ * number and flags, followed only when the flags say so by its unique key and period and its
+ * dependencies. A plain job is 6 arguments, not 15: fewer strings for ioredis to write and for
+ * Redis to turn into Lua strings.
+ */
+export function encodeJobs(jobs: readonly NewJob[]): Array<string | number> {
+  const shapes = new Map<string, number>();
+  const shapeArgs: Array<string | number> = [];
+  const jobArgs: Array<string | number> = [];
+  let last: NewJob | undefined;
+  let lastRetentionText = '';
+  let shape = 0;
+  for (const job of jobs) {
+    // A batch is usually one kind of job: compare with the previous one before building a key.
+    const sameRetention = last !== undefined && job.retention === last.retention;
+    if (!sameRetention) lastRetentionText = encodeRetention(job.retention);
+    if (
+      !sameRetention ||
+      job.task !== last!.task ||
+      job.queue !== last!.queue ||
+      job.priority !== last!.priority ||
+      job.maxAttempts !== last!.maxAttempts
+    ) {
+      const pk = priorityKey(job.priority);
+      const shapeKey = `${job.task}${SHAPE_SEPARATOR}${job.queue}${SHAPE_SEPARATOR}${pk}${SHAPE_SEPARATOR}${job.maxAttempts}${SHAPE_SEPARATOR}${lastRetentionText}`;
+      const known = shapes.get(shapeKey);
+      if (known === undefined) {
+        shape = shapes.size + 1;
+        shapes.set(shapeKey, shape);
+        shapeArgs.push(job.task, job.queue, job.priority, pk, job.maxAttempts, lastRetentionText);
+      } else {
+        shape = known;
+      }
+    }
+    last = job;
+    const runAt = Math.trunc(job.runAt);
+    const unique = job.unique;
+    const deps = job.dependsOn;
+    const flags = (job.hold ? 1 : 0) + (unique ? 2 : 0) + (deps.length > 0 ? 4 : 0);
+    jobArgs.push(job.id, job.payload, runAt, runAtKey(runAt), shape, flags);
+    if (unique) jobArgs.push(unique.key, unique.period == null ? '' : unique.period);
+    if (deps.length > 0) jobArgs.push(deps.length, ...deps);
+  }
+  return [jobs.length, shapes.size, ...shapeArgs, ...jobArgs];
 }
 
 /** One ack as `acknowledge.lua` reads it: type, id, token and three type-specific fields. */

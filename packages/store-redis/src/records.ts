@@ -125,18 +125,20 @@ export function toScheduleRecord(reply: Reply): ScheduleRecord {
 }
 
 /**
- * Outcomes of `enqueue.lua`/`fire-schedule.lua`: `{ 'OK', id, dup, state, … }`,
- * or `{ 'NOTFOUND', id }`, thrown as `JobNotFoundError` (nothing was written).
+ * Outcomes of `enqueue.lua`/`fire-schedule.lua` for `jobs`: `{ 'OK', outcome, … }` where an
+ * outcome is the new job's state or `<state>:<existing id>` for a duplicate; or
+ * `{ 'NOTFOUND', id }`, thrown as `JobNotFoundError` (nothing was written).
  */
-export function toOutcomes(reply: Reply): EnqueueOutcome[] {
+export function toOutcomes(reply: Reply, jobs: ReadonlyArray<{ id: string }>): EnqueueOutcome[] {
   if (reply[0] === 'NOTFOUND') throw new JobNotFoundError(String(reply[1]), 'named in dependsOn');
-  const out: EnqueueOutcome[] = [];
-  for (let i = 1; i + 2 < reply.length; i += 3) {
-    out.push({
-      id: String(reply[i]),
-      duplicate: Number(reply[i + 1]) === 1,
-      state: reply[i + 2] as JobState,
-    });
+  const out: EnqueueOutcome[] = new Array(jobs.length);
+  for (let i = 0; i < jobs.length; i++) {
+    const outcome = reply[i + 1] as string;
+    const colon = outcome.indexOf(':');
+    out[i] =
+      colon === -1
+        ? { id: jobs[i]!.id, duplicate: false, state: outcome as JobState }
+        : { id: outcome.slice(colon + 1), duplicate: true, state: outcome.slice(0, colon) as JobState };
   }
   return out;
 }

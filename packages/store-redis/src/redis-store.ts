@@ -27,7 +27,7 @@ import {
   StoreError,
 } from '@docket/core';
 import { type Cluster, Redis } from 'ioredis';
-import { ackArgs, jobArgs, pushJobArgs } from './encode.js';
+import { ackArgs, encodeJobs } from './encode.js';
 import { decodeCursor, encodeCursor } from './job-cursor.js';
 import { fromHash, toClaimedRecord, toJobRecord, toOutcomes, toScheduleRecord } from './records.js';
 import { defineScripts, runScript, type ScriptName } from './scripts.js';
@@ -150,9 +150,9 @@ export class RedisStore implements Storage {
       );
     }
     if (params.jobs.length === 0) return [];
-    const args: Array<string | number> = [params.now, params.jobs.length];
-    for (const job of params.jobs) pushJobArgs(args, job);
-    return toOutcomes(await this.run('enqueue', args));
+    const args = encodeJobs(params.jobs);
+    args.unshift(params.now);
+    return toOutcomes(await this.run('enqueue', args), params.jobs);
   }
 
   // ─── Dispatch ──────────────────────────────────────────────────────────────
@@ -343,10 +343,10 @@ export class RedisStore implements Storage {
       params.expectedNextRunAt,
       params.nextRunAt,
       params.now,
-      ...jobArgs(params.job),
+      ...encodeJobs([params.job]),
     ]);
     if (reply.length === 0) return null;
-    return toOutcomes(reply)[0] ?? null;
+    return toOutcomes(reply, [params.job])[0] ?? null;
   }
 
   // ─── Retention ─────────────────────────────────────────────────────────────

@@ -242,87 +242,111 @@ local function zadd_chunks(zkey, flat)
   end
 end
 
--- Enqueues jobs encoded in ARGV from index `at` (see enqueue.lua for the layout).
--- All or nothing: every dependency is checked before anything is written.
--- Returns { 'OK', id, duplicate(0/1), state, ... } or { 'NOTFOUND', dependency id }.
--- Per new job of the common shape (no dependency, hold or unique key): EXISTS and one HSET; the
--- sequence numbers (one INCRBY reserves n; a duplicate leaves a gap, harmless: seq only orders),
--- K:all, the ready/scheduled indexes and the counters are written once per call. ARGV is read in
--- place (no table per job); the client sends runAt as the ready member's 15 digits (ready_member()).
-local JOB_FIELDS = 15
-local function enqueue_jobs(argv, at, n, now, woken)
-  local i = at
+-- Enqueues jobs encoded in ARGV from index `at`, all or nothing: every dependency is checked
+-- before anything is written. Layout (built by encode.ts encodeJobs):
+--   n (jobs), s (shapes), s shapes of SHAPE_FIELDS: task, queue, priority, pk (priority ordering key),
+--   maxAttempts, retention (compact, see retention());
+--   then per job: id, payload, runAt, runAt as the ready member's 15 digits (clamped, zero-padded),
+--   shape (1-based), flags; flags '0' ends the job, else a number: +1 hold, +2 unique (then unique key,
+--   unique period ('' = null)), +4 dependencies (then their count and ids).
+-- Returns { 'OK', outcome, ... }, one per job in order: its state, or '<state>:<existing id>' for a
+-- duplicate; or { 'NOTFOUND', dependency id }.
+-- Per new job of the common shape (flags '0'): EXISTS and one HSET; the sequence numbers (one INCRBY
+-- reserves n; a duplicate leaves a gap, harmless: seq only orders), K:all, the ready/scheduled indexes
+-- and the counters are written once per call. ARGV is read in place, no table per job.
+local SHAPE_FIELDS = 6
+
+-- The optional parts of the job at ARGV index i: hold, index of its unique key (or nil),
+-- index of its dependency count (or nil), index of the next job.
+local function job_layout(argv, i)
+  local fl = argv[i + 5]
+  if fl == '0' then return false, nil, nil, i + 6 end
+  local f = tonumber(fl)
+  local at, uniq, deps = i + 6, nil, nil
+  if f % 4 >= 2 then
+    uniq = at
+    at = at + 2
+  end
+  if f >= 4 then
+    deps = at
+    at = at + 1 + tonumber(argv[at])
+  end
+  return f % 2 == 1, uniq, deps, at
+end
+
+local function enqueue_jobs(argv, at, now, woken)
+  local n = tonumber(argv[at])
+  local shapes = at + 2
+  local first = shapes + tonumber(argv[at + 1]) * SHAPE_FIELDS
+  local i = first
   local any_deps = false
   for _ = 1, n do
-    local nd = tonumber(argv[i + 14])
-    if nd > 0 then any_deps = true end
-    i = i + JOB_FIELDS + nd
+    local _, _, deps, next_i = job_layout(argv, i)
+    if deps then any_deps = true end
+    i = next_i
   end
   if any_deps then
     local seen = {}
-    i = at
+    i = first
     for _ = 1, n do
-      local nd = tonumber(argv[i + 14])
-      for k = i + JOB_FIELDS, i + JOB_FIELDS + nd - 1 do
-        local d = argv[k]
-        if not seen[d] and redis.call('EXISTS', jk(d)) == 0 then return { 'NOTFOUND', d } end
+      local _, _, deps, next_i = job_layout(argv, i)
+      if deps then
+        for k = deps + 1, deps + tonumber(argv[deps]) do
+          local d = argv[k]
+          if not seen[d] and redis.call('EXISTS', jk(d)) == 0 then return { 'NOTFOUND', d } end
+        end
       end
       seen[argv[i]] = true
-      i = i + JOB_FIELDS + nd
+      i = next_i
     end
   end
 
   local out = { 'OK' }
-  local no = 1
   local alias = nil -- batch id of a duplicate -> the existing job's id
   local seq = redis.call('INCRBY', SEQ, n) - n
   local now_text = fmt(now)
   local all, na = {}, 0
   local index, zkeys = {}, {} -- index key -> flat score/member array; keys in first-use order
   local deltas, dq = {}, {} -- queue -> state -> +n; queues in first-use order
-  i = at
-  for _ = 1, n do
-    local id, task, q, run_at = argv[i], argv[i + 1], argv[i + 2], argv[i + 6]
-    local hold, ukey, has_unique = argv[i + 9], argv[i + 10], argv[i + 11]
-    local nd = tonumber(argv[i + 14])
+  i = first
+  for j = 1, n do
+    local id, run_at = argv[i], argv[i + 2]
+    local sh = shapes + (tonumber(argv[i + 4]) - 1) * SHAPE_FIELDS
+    local task, q = argv[sh], argv[sh + 1]
+    local hold, uniq, deps_at, next_i = job_layout(argv, i)
+    local ukey = uniq and argv[uniq]
     local key = jk(id)
     local holder = nil
     if redis.call('EXISTS', key) == 1 then
       holder = id
-    elseif has_unique == '1' then
-      holder = unique_holder(task .. '|' .. ukey, argv[i + 12], now)
+    elseif uniq then
+      holder = unique_holder(task .. '|' .. ukey, argv[uniq + 1], now)
     end
     if holder then
       alias = alias or {}
       alias[id] = holder
       local f = redis.call('HMGET', jk(holder), 'state', 'runAt')
-      out[no + 1], out[no + 2], out[no + 3] = holder, 1, reported(f[1], f[2], now)
-      no = no + 3
+      out[j + 1] = reported(f[1], f[2], now) .. ':' .. holder
     else
       seq = seq + 1
       local seq_text = string.format('%015.0f', seq)
       local st
-      if nd == 0 and hold ~= '1' then
+      if argv[i + 5] == '0' then -- no hold, unique key or dependency
         st = tonumber(run_at) <= now and 'ready' or 'scheduled'
-        if has_unique == '1' then
-          redis.call('HSET', key, 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4],
-            'pk', argv[i + 5], 'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8],
-            'ret', argv[i + 13], 'seq', seq_text, 'state', st, 'ukey', ukey)
-          redis.call('HSET', UNIQUE, task .. '|' .. ukey, id)
-        else
-          redis.call('HSET', key, 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4],
-            'pk', argv[i + 5], 'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8],
-            'ret', argv[i + 13], 'seq', seq_text, 'state', st)
-        end
+        redis.call('HSET', key, 'task', task, 'queue', q, 'payload', argv[i + 1], 'prio', argv[sh + 2],
+          'pk', argv[sh + 3], 'runAt', run_at, 'createdAt', now_text, 'attempts', '0',
+          'maxAttempts', argv[sh + 4], 'ret', argv[sh + 5], 'seq', seq_text, 'state', st)
       else
         local pending, failed_dep = 0, nil
-        local deps, deps_json, uniq = {}, {}, {}
-        for k = i + JOB_FIELDS, i + JOB_FIELDS + nd - 1 do
-          local dep = (alias and alias[argv[k]]) or argv[k]
-          if not uniq[dep] then
-            uniq[dep] = true
-            table.insert(deps, dep)
-            table.insert(deps_json, cjson.encode(dep))
+        local deps, deps_json, seen = {}, {}, {}
+        if deps_at then
+          for k = deps_at + 1, deps_at + tonumber(argv[deps_at]) do
+            local dep = (alias and alias[argv[k]]) or argv[k]
+            if not seen[dep] then
+              seen[dep] = true
+              table.insert(deps, dep)
+              table.insert(deps_json, cjson.encode(dep))
+            end
           end
         end
         for _, dep in ipairs(deps) do
@@ -336,17 +360,17 @@ local function enqueue_jobs(argv, at, n, now, woken)
         end
         if failed_dep then
           st = 'new' -- finish() below makes it cancelled
-        elseif hold == '1' or pending > 0 then
+        elseif hold or pending > 0 then
           st = 'waiting'
         elseif tonumber(run_at) <= now then
           st = 'ready'
         else
           st = 'scheduled'
         end
-        local fields = { 'task', task, 'queue', q, 'payload', argv[i + 3], 'prio', argv[i + 4], 'pk', argv[i + 5],
-          'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[i + 8], 'ret', argv[i + 13],
+        local fields = { 'task', task, 'queue', q, 'payload', argv[i + 1], 'prio', argv[sh + 2], 'pk', argv[sh + 3],
+          'runAt', run_at, 'createdAt', now_text, 'attempts', '0', 'maxAttempts', argv[sh + 4], 'ret', argv[sh + 5],
           'seq', seq_text, 'state', st }
-        if hold == '1' then
+        if hold then
           table.insert(fields, 'held')
           table.insert(fields, '1')
         end
@@ -354,7 +378,7 @@ local function enqueue_jobs(argv, at, n, now, woken)
           table.insert(fields, 'deps')
           table.insert(fields, '[' .. table.concat(deps_json, ',') .. ']')
         end
-        if has_unique == '1' then
+        if uniq then
           table.insert(fields, 'ukey')
           table.insert(fields, ukey)
         end
@@ -363,7 +387,7 @@ local function enqueue_jobs(argv, at, n, now, woken)
           table.insert(fields, pending)
         end
         redis.call('HSET', key, unpack(fields))
-        if has_unique == '1' then redis.call('HSET', UNIQUE, task .. '|' .. ukey, id) end
+        if uniq then redis.call('HSET', UNIQUE, task .. '|' .. ukey, id) end
         if failed_dep then
           -- Never runnable: stop waiting on the others.
           for _, dep in ipairs(deps) do redis.call('SREM', depk(dep), id) end
@@ -372,7 +396,8 @@ local function enqueue_jobs(argv, at, n, now, woken)
           st = 'cancelled'
         end
       end
-      all[na + 1], all[na + 2] = seq, id
+      all[na + 1] = seq
+      all[na + 2] = id
       na = na + 2
       if st ~= 'cancelled' then
         local dqs = deltas[q]
@@ -393,18 +418,18 @@ local function enqueue_jobs(argv, at, n, now, woken)
           end
           local m = #t
           if st == 'ready' then
+            -- The member ready_member() computes: <pk><runAt:15><seq:15><id>.
             t[m + 1] = 0
-            t[m + 2] = argv[i + 5] .. argv[i + 7] .. seq_text .. id -- = ready_member(id, pk, run_at, seq)
+            t[m + 2] = argv[sh + 3] .. argv[i + 3] .. seq_text .. id
           else
             t[m + 1] = run_at
             t[m + 2] = id
           end
         end
       end
-      out[no + 1], out[no + 2], out[no + 3] = id, 0, st
-      no = no + 3
+      out[j + 1] = st
     end
-    i = i + JOB_FIELDS + nd
+    i = next_i
   end
   zadd_chunks(ALL, all)
   for _, zkey in ipairs(zkeys) do zadd_chunks(zkey, index[zkey]) end
