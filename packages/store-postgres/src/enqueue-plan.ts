@@ -90,7 +90,7 @@ export async function enqueueSimple(
     if (attempt === 3)
       throw new Error(`enqueue: ids ${pending.map((i) => jobs[i]!.id).join(', ')} keep changing hands`);
     const [row] = await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimple, [
-      ...simpleColumns(jobs, states, pending),
+      ...simpleColumns(jobs, states, pending).map((col, c) => (c < 5 ? JSON.stringify(col) : col)),
       now,
       ctx.channel,
     ]);

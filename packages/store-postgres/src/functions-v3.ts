@@ -14,6 +14,12 @@
  * Per job that is one index entry fewer per claim and per ack (5 → 4) and two
  * fewer per enqueue (6 → 4).
  *
+ * Fillfactor. With full pages (the default 100), the new version of every
+ * claimed or acknowledged row lands on another page, mostly a fresh one at
+ * the end of the table; with room left on each page at insert time it stays
+ * on the row's own page (still not HOT), which halves the claim + ack time
+ * measured here. Applies to pages written after the migration.
+ *
  * complete_jobs(): the fast path of the common batch, only `complete` acks,
  * with plain array arguments (no JSON) and no CASE per column.
  * acknowledge(): same contract as migration 2's, parsing its JSON once.
@@ -25,10 +31,14 @@
  * Both still lock the batch's rows in id order before writing them, like
  * every multi-row writer of jobs (see functions.ts).
  */
+/** Percentage of each heap page of jobs that inserts fill (the rest is left to claims' and acks' new row versions). */
+const FILLFACTOR = 70;
+
 export function migrationV3Sql(s: string): string {
   return `
 DROP INDEX IF EXISTS ${s}.jobs_task_idx;
 DROP INDEX IF EXISTS ${s}.jobs_wake_idx;
+ALTER TABLE ${s}.jobs SET (fillfactor = ${FILLFACTOR});
 
 /*
  * complete_jobs(ids, tokens, results, now, channel, commit) -> (applied int[], woken text[])
@@ -46,11 +56,6 @@ BEGIN
   PERFORM 1 FROM ${s}.jobs j WHERE j.id = ANY(p_ids) ORDER BY j.id FOR UPDATE;
   WITH a AS (
     SELECT * FROM unnest(p_ids, p_tokens, p_results) WITH ORDINALITY AS x(id, token, result, i)
-  ), del AS (
-    DELETE FROM ${s}.jobs j USING a
-    WHERE j.id = a.id AND j.state = 'active' AND j.lease_token = a.token
-      AND j.ret_completed = 0 AND j.unique_key IS NULL
-    RETURNING a.i, j.id, j.has_dependents
   ), upd AS (
     UPDATE ${s}.jobs j SET state = 'completed', result = a.result,
       payload = CASE WHEN j.drop_payload THEN NULL ELSE j.payload END,
@@ -60,11 +65,23 @@ BEGIN
     WHERE j.id = a.id AND j.state = 'active' AND j.lease_token = a.token
       AND (j.ret_completed IS DISTINCT FROM 0 OR j.unique_key IS NOT NULL)
     RETURNING a.i, j.id, j.has_dependents
-  ), done AS (
-    SELECT * FROM del UNION ALL SELECT * FROM upd
   )
-  SELECT coalesce(array_agg(done.i::int - 1), '{}'), array_agg(done.id) FILTER (WHERE done.has_dependents)
-  INTO applied, v_ids FROM done;
+  SELECT coalesce(array_agg(upd.i::int - 1), '{}'), array_agg(upd.id) FILTER (WHERE upd.has_dependents)
+  INTO applied, v_ids FROM upd;
+  -- Only when some acks found no row to update: completions of retention-0 jobs (deleted), or stale acks.
+  IF cardinality(applied) < cardinality(p_ids) THEN
+    WITH a AS (
+      SELECT * FROM unnest(p_ids, p_tokens) WITH ORDINALITY AS x(id, token, i)
+    ), del AS (
+      DELETE FROM ${s}.jobs j USING a
+      WHERE j.id = a.id AND j.state = 'active' AND j.lease_token = a.token
+        AND j.ret_completed = 0 AND j.unique_key IS NULL
+      RETURNING a.i, j.id, j.has_dependents
+    )
+    SELECT applied || coalesce(array_agg(del.i::int - 1), '{}'),
+      v_ids || array_agg(del.id) FILTER (WHERE del.has_dependents)
+    INTO applied, v_ids FROM del;
+  END IF;
   woken := '{}';
   IF v_ids IS NOT NULL THEN
     woken := ${s}.cascade(v_ids, array_fill('completed'::text, ARRAY[cardinality(v_ids)]),
