@@ -27,15 +27,20 @@ for (const variant of SHARED_VARIANTS) {
       const docket = observer(ns.open());
       cleanup.push(() => docket.close());
       await docket.setup();
-      for (let i = 0; i < JOBS; i += 500) {
-        const n = Math.min(500, JOBS - i);
-        await docket.enqueueMany(
-          Array.from({ length: n }, () => ({
-            task: 'chaos-work',
-            payload: { ms: 100 + Math.floor(Math.random() * 200) },
-          })),
-        );
-      }
+      let total = 0;
+      const enqueue = async (count: number) => {
+        for (let i = 0; i < count; i += 500) {
+          const n = Math.min(500, count - i);
+          await docket.enqueueMany(
+            Array.from({ length: n }, () => ({
+              task: 'chaos-work',
+              payload: { ms: 100 + Math.floor(Math.random() * 200) },
+            })),
+          );
+          total += n;
+        }
+      };
+      await enqueue(JOBS);
 
       const effects = join(mkdtempSync(join(tmpdir(), 'docket-kill-')), 'effects.log');
       const config = { spec: ns.spec, effects, concurrency: 4, leaseMs: 1000, rescuerMs: 200 };
@@ -46,7 +51,8 @@ for (const variant of SHARED_VARIANTS) {
       let killed = 0;
       while (killed < KILLS) {
         await sleep(100 + Math.random() * 200);
-        if ((await stateCounts(docket)).completed === JOBS) break;
+        // However fast the children drain, every kill must land mid-handler: top the queue up.
+        if ((await stateCounts(docket)).completed === total) await enqueue(50);
         // Mid-handler: the victim has started a job it has not finished.
         const effectsNow = readEffects(effects);
         const open = (pid: number) =>
@@ -62,7 +68,7 @@ for (const variant of SHARED_VARIANTS) {
 
       await until(
         'every job completed',
-        async () => (await stateCounts(docket)).completed === JOBS,
+        async () => (await stateCounts(docket)).completed === total,
         size(120_000, 900_000),
         200,
       );
@@ -70,10 +76,10 @@ for (const variant of SHARED_VARIANTS) {
       await Promise.all(children.map((c) => c.exited));
 
       expect(killed).toBe(KILLS);
-      expect(await stateCounts(docket)).toEqual({ completed: JOBS });
+      expect(await stateCounts(docket)).toEqual({ completed: total });
       const byJob = effectsByJob(readEffects(effects));
       const jobs = await allJobs(docket);
-      expect(jobs).toHaveLength(JOBS);
+      expect(jobs).toHaveLength(total);
       let retried = 0;
       for (const job of jobs) {
         const starts = (byJob.get(job.id) ?? []).filter((e) => e.what === 'start');

@@ -29,11 +29,17 @@ describe.runIf(available)('RedisStore across a Redis restart', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    // Jobs past the first 300 wait for the restart, so the kill lands mid-drain however fast the worker is.
+    let releaseHeld = () => {};
+    const heldUntilRestart = new Promise<void>((resolve) => {
+      releaseHeld = resolve;
+    });
     const work = defineTask({
       name: 'work',
       maxAttempts: 25,
       backoff: { type: 'fixed', delay: 10 },
-      handler: async () => {
+      handler: async (payload: { i: number }) => {
+        if (payload.i >= 300) await heldUntilRestart;
         await new Promise((r) => setTimeout(r, 5));
       },
     });
@@ -81,6 +87,7 @@ describe.runIf(available)('RedisStore across a Redis restart', () => {
 
     // The worker was not told anything: it reconnects, finishes the backlog and takes new work.
     await enqueue(100);
+    releaseHeld();
     await until(
       'every acknowledged job completed',
       async () => (await completed()) >= acknowledged.size,
