@@ -76,27 +76,32 @@ export function encodeJobs(jobs: readonly NewJob[]): Array<string | number> {
   return [jobs.length, shapes.size, ...shapeArgs, ...jobArgs];
 }
 
-/** One ack as `acknowledge.lua` reads it: type, id, token and three type-specific fields. */
-export function ackArgs(ack: Ack): string[] {
+/** Appends one ack as `acknowledge.lua` reads it: type, id, token and three type-specific fields. */
+export function pushAckArgs(out: Array<string | number>, ack: Ack): void {
   switch (ack.type) {
     case 'complete':
-      return [ack.type, ack.id, ack.token, ack.result === null ? '0' : '1', ack.result ?? '', ''];
+      if (ack.result === null) out.push('complete', ack.id, ack.token, '0', '', '');
+      else out.push('complete', ack.id, ack.token, '1', ack.result, '');
+      return;
     case 'fail':
-      return [
-        ack.type,
+      out.push(
+        'fail',
         ack.id,
         ack.token,
         JSON.stringify(ack.error),
-        ack.retryAt === null ? '' : String(Math.trunc(ack.retryAt)),
+        ack.retryAt === null ? '' : Math.trunc(ack.retryAt),
         ack.requireExpired ? '1' : '0',
-      ];
+      );
+      return;
     case 'snooze':
-      return [ack.type, ack.id, ack.token, String(Math.trunc(ack.runAt)), '', ''];
+      out.push('snooze', ack.id, ack.token, Math.trunc(ack.runAt), '', '');
+      return;
     case 'cancel':
-      return [ack.type, ack.id, ack.token, ack.reason, '', ''];
+      out.push('cancel', ack.id, ack.token, ack.reason, '', '');
+      return;
     default:
       // 'release', and any unknown type, which the script rejects (reports false) like a stale ack.
-      return [String((ack as Ack).type), ack.id, ack.token, '', '', ''];
+      out.push(String((ack as Ack).type), ack.id, ack.token, '', '', '');
   }
 }
 

@@ -27,7 +27,7 @@ import {
   StoreError,
 } from '@docket/core';
 import { type Cluster, Redis } from 'ioredis';
-import { ackArgs, encodeJobs } from './encode.js';
+import { encodeJobs, pushAckArgs } from './encode.js';
 import { decodeCursor, encodeCursor } from './job-cursor.js';
 import { fromHash, toClaimedRecord, toJobRecord, toOutcomes, toScheduleRecord } from './records.js';
 import { defineScripts, runScript, type ScriptName } from './scripts.js';
@@ -188,7 +188,9 @@ export class RedisStore implements Storage {
 
   async acknowledge(params: AcknowledgeParams): Promise<boolean[]> {
     if (params.acks.length === 0) return [];
-    const reply: number[] = await this.run('acknowledge', [params.now, ...params.acks.flatMap(ackArgs)]);
+    const args: Array<string | number> = [params.now];
+    for (const ack of params.acks) pushAckArgs(args, ack);
+    const reply: number[] = await this.run('acknowledge', args);
     return reply.map((r) => r === 1);
   }
 

@@ -59,6 +59,9 @@ interface Declaration {
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+/** A `--` comment to the end of the line (the scripts have no `--` inside string literals). */
+const COMMENT = /--.*$/gm;
+const identifiers = (code: string) => code.replace(COMMENT, '').match(IDENTIFIER) ?? [];
 const DECLARATION = /^local (?:function )?([A-Za-z_][A-Za-z0-9_]*)/;
 
 /** lib.lua cut into its top-level declarations, in order, each with the comment lines above it. */
@@ -90,13 +93,13 @@ function declarations(source: string): Declaration[] {
  */
 export function assemble(libSource: string, source: string): string {
   const decls = declarations(libSource);
-  const used = new Set(source.match(IDENTIFIER));
+  const used = new Set(identifiers(source));
   const keep: boolean[] = [];
   // A declaration can only refer to earlier ones (Lua locals), so one pass from the end suffices.
   for (let i = decls.length - 1; i >= 0; i--) {
     const d = decls[i]!;
     keep[i] = used.has(d.name);
-    if (keep[i]) for (const id of d.text.match(IDENTIFIER) ?? []) used.add(id);
+    if (keep[i]) for (const id of identifiers(d.text)) used.add(id);
   }
   const parts = decls.filter((_, i) => keep[i]).map((d) => d.text);
   return `${parts.join('\n')}\n${source}`;

@@ -16,6 +16,8 @@ local out = {}
 -- Batched once per call: lease removals, the expiry index adds and the counters of completions
 -- (the common outcome, on a fast path: one HMGET, one HSET, one HDEL per job).
 local leases, expire, done = {}, {}, {}
+local now_text = fmt(now)
+local rets = {} -- retention text -> { parsed, deleteAt text of a completion now (false = kept forever) }
 for i = 2, #ARGV, 6 do
   local kind, id, token, a, b, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local key = jk(id)
@@ -23,32 +25,42 @@ for i = 2, #ARGV, 6 do
   local ok = f[1] == 'active' and f[2] == token and KNOWN[kind] == true
   if ok and kind == 'fail' and c == '1' and tonumber(f[3]) > now then ok = false end
   if not ok then
-    table.insert(out, 0)
+    out[#out + 1] = 0
   else
     local q = f[4]
-    table.insert(leases, id)
+    leases[#leases + 1] = id
     if kind == 'complete' then
-      -- finish(id, q, 'active', 'completed', now), in fewer calls.
-      local ret = retention(f[6])
-      local set = { 'state', 'completed', 'finishedAt', fmt(now) }
-      local del = { 'token', 'leaseExp', 'worker' }
-      if a == '1' then
-        table.insert(set, 'result')
-        table.insert(set, b)
+      -- finish(id, q, 'active', 'completed', now) and on_terminal, in fewer calls: one HSET, one HDEL,
+      -- one SMEMBERS (dependents) per job; the retention text is parsed once per call.
+      local r = rets[f[6]]
+      if not r then
+        local ret = retention(f[6])
+        r = { ret = ret, delete_at = ret.completed and fmt(now + ret.completed) or false }
+        rets[f[6]] = r
       end
+      local delete_at = r.delete_at
       if f[7] then redis.call('ZREM', EXPIRE, id) end
-      if ret.completed then
-        local delete_at = fmt(now + ret.completed)
-        table.insert(set, 'deleteAt')
-        table.insert(set, delete_at)
-        table.insert(expire, delete_at)
-        table.insert(expire, id)
-      elseif f[7] then
-        table.insert(del, 'deleteAt')
+      if delete_at then
+        expire[#expire + 1] = delete_at
+        expire[#expire + 1] = id
+        if a == '1' then
+          redis.call('HSET', key, 'state', 'completed', 'finishedAt', now_text, 'result', b, 'deleteAt', delete_at)
+        else
+          redis.call('HSET', key, 'state', 'completed', 'finishedAt', now_text, 'deleteAt', delete_at)
+        end
+      elseif a == '1' then
+        redis.call('HSET', key, 'state', 'completed', 'finishedAt', now_text, 'result', b)
+      else
+        redis.call('HSET', key, 'state', 'completed', 'finishedAt', now_text)
       end
-      if ret.drop_payload then table.insert(del, 'payload') end
-      redis.call('HSET', key, unpack(set))
-      redis.call('HDEL', key, unpack(del))
+      if (f[7] and not delete_at) or r.ret.drop_payload then
+        local del = { 'token', 'leaseExp', 'worker' }
+        if f[7] and not delete_at then table.insert(del, 'deleteAt') end
+        if r.ret.drop_payload then table.insert(del, 'payload') end
+        redis.call('HDEL', key, unpack(del))
+      else
+        redis.call('HDEL', key, 'token', 'leaseExp', 'worker')
+      end
       done[q] = (done[q] or 0) + 1
       on_terminal(id, 'completed', now, woken)
     elseif kind == 'fail' then
@@ -83,7 +95,7 @@ for i = 2, #ARGV, 6 do
       attach(id, q, 'active', 'ready', redis.call('HGET', key, 'runAt'))
       woken[q] = true
     end
-    table.insert(out, 1)
+    out[#out + 1] = 1
   end
 end
 for from = 1, #leases, 1000 do
