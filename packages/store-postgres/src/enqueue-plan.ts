@@ -50,12 +50,13 @@ export interface EnqueueContext {
   sql: EnqueueSql;
   /** The raw schema name, for advisory lock names. */
   schema: string;
-  channel: string;
+  /** The NOTIFY channel, or null when the caller wakes the queues itself after the commit. */
+  channel: string | null;
 }
 
 export interface EnqueueResult {
   outcomes: EnqueueOutcome[];
-  /** Queues that got ready or scheduled jobs (already NOTIFYed inside the statement). */
+  /** Queues that got ready or scheduled jobs (NOTIFYed inside the statement when `channel` was given). */
   woken: string[];
 }
 

@@ -10,7 +10,8 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
      * or scheduled jobs (a dispatcher sleeping until a later runAt re-reads nextRunAt)
      * (the NOTIFY is delivered when the surrounding transaction commits).
      * $1 json: array of `InsertRow` (see enqueue-plan.ts), in batch order `i`.
-     * $2 int8: now (created_at). $3 text: the NOTIFY channel.
+     * $2 int8: now (created_at). $3 text: the NOTIFY channel, or null to leave the
+     * wake-up to `notify` after the commit (see `wakeAfterCommit` in postgres-store.ts).
      * Returns id, queue, state of each inserted row; rows whose id already
      * exists are skipped (ON CONFLICT DO NOTHING) and missing from the result.
      */
@@ -34,7 +35,7 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
          RETURNING id, queue, state
        ), wake AS (
          SELECT pg_notify($3, string_agg(DISTINCT queue, ',')) FROM ins
-         WHERE state IN ('ready','scheduled')
+         WHERE $3::text IS NOT NULL AND state IN ('ready','scheduled')
            AND NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = ins.queue AND p.paused)
          HAVING count(*) > 0
        )
@@ -51,7 +52,7 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
      * columns as JSON arrays of strings: JSON.stringify escapes in native code, far cheaper than
      * pg's array literal escaping), $6 int[] priority, $7 int8[] run_at, $8 int[] max_attempts,
      * $9 bool[] held, $10/$11/$12 int8[] retention (completed/failed/cancelled, null: forever),
-     * $13 bool[] drop_payload, $14 int8: now (created_at), $15 text: NOTIFY channel.
+     * $13 bool[] drop_payload, $14 int8: now (created_at), $15 text: NOTIFY channel (null: none, as `insert`).
      * Returns one row: `taken` text[] (ids that already existed: nothing
      * inserted for them), `woken` text[] (queues that got ready or scheduled jobs).
      */
@@ -74,13 +75,28 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
          SELECT coalesce(array_agg(DISTINCT ins.queue), '{}') AS queues FROM ins WHERE ins.state IN ('ready','scheduled')
        ), notify AS (
          SELECT pg_notify($15, string_agg(q.name, ',')) FROM wake, unnest(wake.queues) AS q(name)
-         WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
+         WHERE $15::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
          HAVING count(*) > 0
        )
        SELECT (SELECT coalesce(array_agg(t.id), '{}') FROM json_array_elements_text($1::json) AS t(id)
                WHERE t.id NOT IN (SELECT ins.id FROM ins)) AS taken,
          wake.queues AS woken
        FROM wake LEFT JOIN notify ON true`,
+    ),
+
+    /**
+     * Wakes the unpaused queues among $2 (text[]) on channel $1, in a
+     * transaction of its own committed asynchronously: it writes no data, and
+     * a NOTIFY holds PostgreSQL's cluster-wide notify lock from the statement
+     * to the end of its commit, so inside a durable enqueue it would
+     * serialise every notifying commit behind each other's WAL flush.
+     */
+    notify: make(
+      'wake',
+      `SELECT pg_notify($1, string_agg(q.name, ',')) FROM unnest($2::text[]) AS q(name),
+         (SELECT set_config('synchronous_commit', 'off', true)) AS m
+       WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
+       HAVING count(*) > 0`,
     ),
 
     /**

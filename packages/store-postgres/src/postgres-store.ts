@@ -71,6 +71,10 @@ export class PostgresStore implements Storage {
   private readonly leaseCommit: 'on' | 'off';
   private readonly ackCommit: 'on' | 'off';
   private readonly enqueueCtx: EnqueueContext;
+  /** As enqueueCtx, without the NOTIFY inside the statement: the store's own transactions wake after commit. */
+  private readonly ownEnqueueCtx: EnqueueContext;
+  private readonly pendingWakes = new Set<string>();
+  private wakeFlight: Promise<void> | null = null;
   private readonly dispatch: DispatchSql;
   private readonly operator: OperatorSql;
   private readonly inspect: InspectSql;
@@ -113,6 +117,7 @@ export class PostgresStore implements Storage {
     }
     const make = statementFactory(schema, options.preparedStatements ?? true);
     this.enqueueCtx = { sql: enqueueSql(this.quoted, make), schema, channel: this.channel };
+    this.ownEnqueueCtx = { ...this.enqueueCtx, channel: null };
     this.dispatch = dispatchSql(this.quoted, make);
     this.operator = operatorSql(this.quoted, make);
     this.inspect = inspectSql(this.quoted, make);
@@ -138,6 +143,7 @@ export class PostgresStore implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.wakeFlight;
     await this.listener?.stop();
     if (this.ownsPool) await this.pool.end();
   }
@@ -164,9 +170,11 @@ export class PostgresStore implements Storage {
         : await enqueueInTransaction(db, this.enqueueCtx, jobs, now);
       return result.outcomes;
     }
+    const ctx = this.ownEnqueueCtx;
     const result = isSimpleBatch(jobs)
-      ? await enqueueSimple(this.pool, this.enqueueCtx, jobs, now)
-      : await transaction(this.pool, (client) => enqueueInTransaction(client, this.enqueueCtx, jobs, now));
+      ? await enqueueSimple(this.pool, ctx, jobs, now)
+      : await transaction(this.pool, (client) => enqueueInTransaction(client, ctx, jobs, now));
+    this.wakeAfterCommit(result.woken);
     this.wakeLocally(result.woken);
     return result.outcomes;
   }
@@ -532,6 +540,39 @@ export class PostgresStore implements Storage {
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
+    }
+  }
+
+  /**
+   * NOTIFYs the queues an enqueue of the store's own (committed) transaction
+   * filled, in a separate asynchronously committed statement (see `notify` in
+   * enqueue-sql.ts), without delaying the enqueue's result. One statement in
+   * flight at a time: queues arriving meanwhile go out together in the next
+   * one, which starts after their commits, so no wake-up is sent too early.
+   */
+  private wakeAfterCommit(queues: string[]): void {
+    if (queues.length === 0) return;
+    for (const queue of queues) this.pendingWakes.add(queue);
+    this.wakeFlight ??= this.flushWakes();
+  }
+
+  private async flushWakes(): Promise<void> {
+    try {
+      while (this.pendingWakes.size > 0) {
+        const queues = [...this.pendingWakes];
+        this.pendingWakes.clear();
+        try {
+          await run(this.pool, this.enqueueCtx.sql.notify, [this.channel, queues]);
+        } catch (error) {
+          // Wake-ups are hints: listeners still poll. Report, and go on with the next ones.
+          this.logger.warn(
+            { error: (error as Error).message, queues },
+            'docket postgres could not send a wake-up notification',
+          );
+        }
+      }
+    } finally {
+      this.wakeFlight = null;
     }
   }
 
