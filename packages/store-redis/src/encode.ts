@@ -27,6 +27,13 @@ export function runAtKey(runAt: number): string {
 
 const SHAPE_SEPARATOR = '\u0000';
 
+const sameSpec = (a: RetentionSpec, b: RetentionSpec) =>
+  a === b ||
+  (a.completed === b.completed &&
+    a.failed === b.failed &&
+    a.cancelled === b.cancelled &&
+    a.dropPayload === b.dropPayload);
+
 /**
  * Jobs as lib.lua `enqueue_jobs` reads them from ARGV: the job count, the distinct "shapes"
  * (task, queue, priority, pk, maxAttempts, retention: one per kind of job in the batch, usually
@@ -44,7 +51,7 @@ export function encodeJobs(jobs: readonly NewJob[]): Array<string | number> {
   let shape = 0;
   for (const job of jobs) {
     // A batch is usually one kind of job: compare with the previous one before building a key.
-    const sameRetention = last !== undefined && job.retention === last.retention;
+    const sameRetention = last !== undefined && sameSpec(job.retention, last.retention);
     if (!sameRetention) lastRetentionText = encodeRetention(job.retention);
     if (
       !sameRetention ||

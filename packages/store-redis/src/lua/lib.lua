@@ -329,7 +329,9 @@ local function enqueue_jobs(argv, at, now, woken)
       out[j + 1] = reported(f[1], f[2], now) .. ':' .. holder
     else
       seq = seq + 1
-      local seq_text = string.format('%015.0f', seq)
+      -- Stored canonical (a listpack keeps it as an integer); zero-padded to 15 in the ready member.
+      local seq_text = fmt(seq)
+      local seq15 = string.rep('0', 15 - #seq_text) .. seq_text
       local st
       if argv[i + 5] == '0' then -- no hold, unique key or dependency
         st = tonumber(run_at) <= now and 'ready' or 'scheduled'
@@ -420,7 +422,7 @@ local function enqueue_jobs(argv, at, now, woken)
           if st == 'ready' then
             -- The member ready_member() computes: <pk><runAt:15><seq:15><id>.
             t[m + 1] = 0
-            t[m + 2] = argv[sh + 3] .. argv[i + 3] .. seq_text .. id
+            t[m + 2] = argv[sh + 3] .. argv[i + 3] .. seq15 .. id
           else
             t[m + 1] = run_at
             t[m + 2] = id
