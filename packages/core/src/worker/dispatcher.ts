@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine.js';
-import type { JobRecord } from '../job.js';
+import type { JobRecord, Lease } from '../job.js';
 import { errorBackoff } from './background-loop.js';
 import { JobRun } from './job-run.js';
 import { type RunnerParts, runJob } from './job-runner.js';
@@ -12,44 +12,96 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Most jobs per claim call. */
   batchSize: number;
+  /** Most jobs claimed ahead of the free slots (0: claim only for free slots). */
+  prefetch: number;
   leaseMs: number;
   /** The longest sleep without a notification (safety poll). */
   pollIntervalMs: number;
   workerId: string;
 }
 
-interface Active {
-  run: JobRun;
+/** One claimed job, from its claim to its acknowledgement. */
+interface Claimed {
+  job: JobRecord;
+  lease: Lease;
+  /** Created when the handler starts; `null` while the job waits in the prefetch buffer. */
+  run: JobRun | null;
   done: Promise<void>;
   /** The handler is over and the ack is queued: the job no longer holds a handler slot. */
   settled: boolean;
+  /** `performance.now()` at the handler's start. */
+  startedAt: number;
 }
 
 /**
- * Claims jobs in batches up to the free slots, runs them, and sleeps until a
- * wake-up (store notification, a slot freed), the earliest future `runAt`, or
- * the safety poll, whichever comes first. A claim that filled its batch is
- * followed at once by another.
+ * The dispatcher prefetches only what its handlers are expected to start within
+ * this time (from their measured durations): slow handlers do not hoard jobs
+ * that another worker could run now.
+ */
+const PREFETCH_HORIZON_MS = 100;
+/** Weight of the latest handler duration in the running average. */
+const DURATION_WEIGHT = 0.1;
+/** Consecutive claims without a sleep after which the loop lets timers and I/O run. */
+const CLAIMS_BEFORE_YIELD = 8;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Claims jobs in batches, runs them with at most `concurrency` handlers at
+ * once, and sleeps until a wake-up (store notification, a slot freed), the
+ * earliest future `runAt`, or the safety poll, whichever comes first.
+ *
+ * Prefetch: while handlers finish quickly, it claims up to `prefetch` jobs
+ * beyond the free slots into a local buffer and starts them as slots free
+ * up, refilling the buffer once it is half empty, so a deep queue costs one
+ * claim per batch instead of one per freed slot. Buffered jobs are leased
+ * (heartbeated with the running ones), start in rule-2 order, and go back
+ * to `ready` without spending an attempt at shutdown.
  */
 export class Dispatcher {
-  private readonly active = new Set<Active>();
+  /** Jobs whose handler started and whose ack is not stored yet. */
+  private readonly active = new Set<Claimed>();
+  /** Claimed, not started yet, in start order. */
+  private buffer: Claimed[] = [];
   /** Members of `active` whose handler has not settled yet (they hold a slot). */
   private handlers = 0;
+  /** Running average of handler durations in ms; negative until one finished. */
+  private averageMs = -1;
+  private readonly ackBacklog: number;
+  private readonly queueRank: ReadonlyMap<string, number> | null;
   private readonly signal = new WakeSignal();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private pumps = 0;
   private idleWaiters: Array<{ after: number; resolve: () => void }> = [];
+  private released: Promise<void> = Promise.resolve();
+  /**
+   * The last claim came back empty: the queues are empty as far as this
+   * worker knows, so a freed slot does not send another claim (a store
+   * notification, the earliest `runAt` or the safety poll does).
+   */
+  private drainedQueues = false;
 
   constructor(
     private readonly engine: Engine,
     private readonly parts: RunnerParts,
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    // Finished jobs whose ack is not stored yet: enough for one batch in flight and the next one forming.
+    this.ackBacklog = options.concurrency + options.batchSize;
+    const { selection } = options;
+    this.queueRank =
+      selection.mode === 'strict' ? new Map(selection.queues.map((queue, rank) => [queue, rank])) : null;
+  }
 
-  /** Jobs claimed and not yet acknowledged. */
+  /** Jobs claimed and not yet acknowledged, buffered ones excepted. */
   get running(): number {
     return this.active.size;
+  }
+
+  /** Jobs claimed ahead of a free slot, not started yet. */
+  get prefetched(): number {
+    return this.buffer.length;
   }
 
   start(): void {
@@ -57,8 +109,9 @@ export class Dispatcher {
     this.loop = this.runLoop();
   }
 
-  /** Looks for work now (a store notification, a freed slot). */
+  /** Looks for work now (a store notification). */
   wake(): void {
+    this.drainedQueues = false;
     this.signal.wake();
   }
 
@@ -75,13 +128,19 @@ export class Dispatcher {
   }
 
   /**
-   * Stops claiming (a claim in flight returns its jobs to `ready`), fires every
-   * running handler's signal and waits up to `timeoutMs` for them; the ones
-   * still running are then released without spending their attempt.
+   * Stops claiming (a claim in flight returns its jobs to `ready`), returns
+   * the buffered jobs to `ready`, fires every running handler's signal and
+   * waits up to `timeoutMs` for them; the ones still running are then
+   * released without spending their attempt.
    */
   async shutdown(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.signal.wake();
+    const buffered = this.buffer;
+    this.buffer = [];
+    this.released = this.releaseUnstarted(buffered.map((claimed) => claimed.job)).finally(() => {
+      for (const claimed of buffered) this.parts.leases.remove(claimed.lease);
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, timeoutMs));
@@ -89,26 +148,26 @@ export class Dispatcher {
     // A claim hanging on the store must not hold the stop past its deadline; its jobs are released when it returns.
     await Promise.race([this.loop, deadline]);
     this.resolveIdle(Number.POSITIVE_INFINITY);
-    for (const { run } of this.active) run.interrupt();
+    for (const { run } of this.active) run?.interrupt();
     await Promise.race([Promise.all([...this.active].map((a) => a.done)), deadline]);
     clearTimeout(timer);
-    for (const { run } of this.active) run.abandon();
+    for (const { run } of this.active) run?.abandon();
     await Promise.all([...this.active].map((a) => a.done));
+    await this.released;
   }
 
   private async runLoop(): Promise<void> {
-    const { concurrency, batchSize, pollIntervalMs } = this.options;
+    const { pollIntervalMs } = this.options;
     let failures = 0;
-    // A job frees its slot once its ack is queued, not stored, so the next claim overlaps the ack's
-    // flush; at most `concurrency` more jobs may wait for their ack (a store slow to ack still throttles).
+    let claimsInARow = 0;
     while (!this.stopping) {
-      const free = Math.min(concurrency - this.handlers, 2 * concurrency - this.active.size);
-      if (free <= 0) {
-        // A finishing job wakes the loop; the timeout is only a safety net.
+      const limit = this.claimLimit();
+      if (limit <= 0) {
+        // A started or acknowledged job wakes the loop once there is room; the timeout is only a safety net.
+        claimsInARow = 0;
         await this.signal.sleep(pollIntervalMs);
         continue;
       }
-      const limit = Math.min(free, batchSize);
       const pump = ++this.pumps;
       this.signal.reset();
       let claimed: number;
@@ -122,10 +181,46 @@ export class Dispatcher {
         continue;
       }
       if (this.stopping) break;
-      if (claimed === limit) continue;
-      if (claimed === 0 && this.active.size === 0) this.resolveIdle(pump);
-      await this.signal.sleep(await this.sleepTime());
+      if (claimed === limit) {
+        // A store that answers without I/O (memory) would otherwise never let timers or I/O run.
+        if (++claimsInARow >= CLAIMS_BEFORE_YIELD) {
+          claimsInARow = 0;
+          await yieldToEventLoop();
+        }
+        continue;
+      }
+      claimsInARow = 0;
+      // Only an empty claim says the queues ran dry: a short one may be a store skipping rows other workers lock.
+      if (claimed === 0) this.drainedQueues = true;
+      if (claimed === 0 && this.active.size === 0 && this.buffer.length === 0) this.resolveIdle(pump);
+      if (!(await this.signal.sleep(await this.sleepTime()))) this.drainedQueues = false;
     }
+  }
+
+  /**
+   * How many jobs to claim now (0: wait). The worker holds at most
+   * `concurrency` running handlers plus a buffer of up to `prefetch` jobs
+   * (fewer while handlers are slow, none before one finished); a partly full
+   * buffer is refilled once half of a batch fits. Nothing is claimed while
+   * too many finished jobs wait for their ack (a slow store throttles claiming).
+   */
+  private claimLimit(): number {
+    const { concurrency, batchSize } = this.options;
+    if (this.active.size - this.handlers >= this.ackBacklog) return 0;
+    const target = concurrency + this.prefetchTarget();
+    const buffered = this.buffer.length;
+    const room = target - this.handlers - buffered;
+    if (room <= 0) return 0;
+    if (buffered > 0 && 2 * room < Math.min(batchSize, target)) return 0;
+    return Math.min(room, batchSize);
+  }
+
+  /** How many jobs the buffer may hold: what the slots start within the horizon, at most `prefetch`. */
+  private prefetchTarget(): number {
+    const { prefetch, concurrency } = this.options;
+    if (prefetch === 0 || this.averageMs < 0) return 0;
+    const perHorizon = (concurrency * PREFETCH_HORIZON_MS) / Math.max(this.averageMs, 0.001);
+    return Math.min(prefetch, Math.floor(perHorizon));
   }
 
   private async claim(limit: number): Promise<number> {
@@ -140,39 +235,107 @@ export class Dispatcher {
       token,
       workerId,
     });
-    // Every ack of these jobs is fenced by the token this call chose, whatever the record echoes.
-    const jobs = claimed.map((job) => (job.leaseToken === token ? job : { ...job, leaseToken: token }));
     if (this.stopping) {
-      await this.releaseUnstarted(jobs);
-      return jobs.length;
+      await this.releaseUnstarted(claimed.map((job) => fenced(job, token)));
+      return claimed.length;
     }
-    for (const job of jobs) this.begin(job);
-    return jobs.length;
+    for (const record of claimed) this.enqueueLocally(fenced(record, token));
+    this.startBuffered();
+    return claimed.length;
   }
 
-  private begin(job: JobRecord): void {
-    const run = new JobRun(job);
-    const lease = { id: job.id, token: job.leaseToken ?? '' };
-    this.parts.leases.add(lease, (error) => run.loseLease(error, this.options.leaseMs));
-    const active: Active = { run, done: Promise.resolve(), settled: false };
+  /** Leases `job` to this worker (heartbeated from now on) and puts it in the buffer, in rule-2 order. */
+  private enqueueLocally(job: JobRecord): void {
+    const claimed: Claimed = {
+      job,
+      lease: { id: job.id, token: job.leaseToken ?? '' },
+      run: null,
+      done: Promise.resolve(),
+      settled: false,
+      startedAt: 0,
+    };
+    this.parts.leases.add(claimed.lease, (error) => {
+      if (claimed.run) {
+        claimed.run.loseLease(error, this.options.leaseMs);
+        return;
+      }
+      // Lost while buffered (cancelled, rescued): it never starts here.
+      const index = this.buffer.indexOf(claimed);
+      if (index >= 0) this.buffer.splice(index, 1);
+    });
+    const { buffer } = this;
+    let at = buffer.length;
+    // Claims return jobs in order; only a job claimed later that outranks buffered ones moves ahead of them.
+    while (at > 0 && this.startsBefore(job, buffer[at - 1]!.job)) at--;
+    if (at === buffer.length) buffer.push(claimed);
+    else buffer.splice(at, 0, claimed);
+  }
+
+  /**
+   * Whether `a`, claimed later, must start before the buffered `b`: a strict
+   * queue served earlier, or within one queue rule 2 (higher priority, then
+   * earlier `runAt`). Jobs of other weighted queues keep their claim order.
+   */
+  private startsBefore(a: JobRecord, b: JobRecord): boolean {
+    if (a.queue !== b.queue) {
+      const rank = this.queueRank;
+      return rank !== null && (rank.get(a.queue) ?? 0) < (rank.get(b.queue) ?? 0);
+    }
+    return a.priority > b.priority || (a.priority === b.priority && a.runAt < b.runAt);
+  }
+
+  /** Starts buffered jobs while handler slots are free. */
+  private startBuffered(): void {
+    const { concurrency } = this.options;
+    const { buffer } = this;
+    while (
+      buffer.length > 0 &&
+      this.handlers < concurrency &&
+      this.active.size - this.handlers < this.ackBacklog &&
+      !this.stopping
+    ) {
+      this.begin(buffer.shift()!);
+    }
+  }
+
+  /**
+   * A handler settled or an ack was stored: starts what waits, and lets the
+   * loop claim if there is room (once the queues ran dry, only when the last
+   * job is done: `drain()` waits for that claim).
+   */
+  private freed(): void {
+    this.startBuffered();
+    if (this.drainedQueues && (this.active.size > 0 || this.buffer.length > 0)) return;
+    if (this.claimLimit() > 0) this.signal.wake();
+  }
+
+  private begin(claimed: Claimed): void {
+    const run = new JobRun(claimed.job);
+    claimed.run = run;
+    claimed.startedAt = performance.now();
     const settle = (): void => {
-      if (active.settled) return;
-      active.settled = true;
+      if (claimed.settled) return;
+      claimed.settled = true;
       this.handlers--;
-      this.signal.wake();
+      this.recordDuration(performance.now() - claimed.startedAt);
+      this.freed();
     };
     this.handlers++;
-    this.active.add(active);
-    active.done = runJob(this.parts, run, settle)
-      .catch((error: unknown) => this.parts.report(error, `running job ${job.id}`))
+    this.active.add(claimed);
+    claimed.done = runJob(this.parts, run, settle)
+      .catch((error: unknown) => this.parts.report(error, `running job ${claimed.job.id}`))
       .finally(() => {
         run.dispose();
         settle();
-        this.active.delete(active);
+        this.active.delete(claimed);
         // The lease is heartbeated until the ack is stored (or given up).
-        this.parts.leases.remove(lease);
-        this.signal.wake();
+        this.parts.leases.remove(claimed.lease);
+        this.freed();
       });
+  }
+
+  private recordDuration(ms: number): void {
+    this.averageMs = this.averageMs < 0 ? ms : this.averageMs + (ms - this.averageMs) * DURATION_WEIGHT;
   }
 
   private async releaseUnstarted(jobs: JobRecord[]): Promise<void> {
@@ -213,4 +376,9 @@ export class Dispatcher {
     }
     this.idleWaiters = still;
   }
+}
+
+/** Every ack of a claimed job is fenced by the token its claim chose, whatever the record echoes. */
+function fenced(job: JobRecord, token: string): JobRecord {
+  return job.leaseToken === token ? job : { ...job, leaseToken: token };
 }

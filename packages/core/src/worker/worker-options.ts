@@ -12,6 +12,7 @@ const KNOWN = new Set([
   'heartbeatMs',
   'pollIntervalMs',
   'batchSize',
+  'prefetch',
   'workerId',
   'scheduler',
   'cleaner',
@@ -44,6 +45,9 @@ export function resolveWorkerOptions(options: WorkerOptions) {
   assertNumber('pollIntervalMs', pollIntervalMs, { min: 10 });
   const batchSize = options.batchSize ?? 100;
   assertNumber('batchSize', batchSize, { min: 1, integer: true });
+  // Claim-ahead bound (see `WorkerOptions.prefetch`): one batch, so a deep queue costs a claim per batch at any concurrency.
+  const prefetch = options.prefetch ?? batchSize;
+  assertNumber('prefetch', prefetch, { min: 0, integer: true });
   if (
     options.workerId !== undefined &&
     (typeof options.workerId !== 'string' || !/^.{1,200}$/.test(options.workerId))
@@ -67,6 +71,7 @@ export function resolveWorkerOptions(options: WorkerOptions) {
     heartbeatMs,
     pollIntervalMs,
     batchSize,
+    prefetch,
     workerId: options.workerId,
     random: (options.random ?? Math.random) as Random,
     rescuer: rescuer.settings,

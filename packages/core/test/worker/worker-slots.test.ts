@@ -6,7 +6,7 @@ import { ShutdownError } from '../../src/worker/job-run.js';
 import { engineFixture, gate, until } from './engine-fixture.js';
 
 describe('Worker: slots and lazy per-job state', () => {
-  it('frees a slot once the ack is queued, still stores every ack and flushes them at stop()', async () => {
+  it('frees a slot once the ack is queued, bounds the jobs waiting for their ack, and flushes them at stop()', async () => {
     const started: number[] = [];
     const task = defineTask({
       name: 'quick',
@@ -15,17 +15,19 @@ describe('Worker: slots and lazy per-job state', () => {
       },
     });
     const { docket, store, work, events } = await engineFixture([task]);
-    await docket.enqueueMany(Array.from({ length: 3 }, (_, i) => ({ task, payload: i })));
+    await docket.enqueueMany(Array.from({ length: 6 }, (_, i) => ({ task, payload: i })));
     const hold = gate();
     const original = store.acknowledge.bind(store);
     const acknowledge = vi.spyOn(store, 'acknowledge').mockImplementation(async (params) => {
       await hold.promise;
       return original(params);
     });
-    const worker = await work({ concurrency: 1 });
-    // With the first ack held in the store, the next jobs still start (at most `concurrency` wait for their ack).
-    await until(() => started.length === 2);
-    expect(worker.running).toBe(2);
+    // batchSize 1: at most concurrency + batchSize = 2 finished jobs wait for their ack.
+    const worker = await work({ concurrency: 1, batchSize: 1 });
+    // With the first ack held in the store, the next job still starts; then the backlog stops the worker.
+    await until(() => started.length === 2 && worker.running === 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toEqual([0, 1]);
     expect(events.completed).toHaveLength(0);
     const stopped = worker.stop({ timeout: 1000 });
     hold.open();
@@ -33,7 +35,9 @@ describe('Worker: slots and lazy per-job state', () => {
     expect(acknowledge).toHaveBeenCalled();
     const counts = await docket.countJobs();
     expect(counts.find((c) => c.state === 'completed')?.count).toBe(2);
-    expect(counts.find((c) => c.state === 'ready')?.count).toBe(1);
+    expect(counts.find((c) => c.state === 'ready')?.count).toBe(4);
+    const jobs = (await docket.listJobs({ state: 'ready', limit: 10 })).jobs;
+    expect(jobs.map((j) => j.attempts)).toEqual([0, 0, 0, 0]);
     expect(events.completed).toHaveLength(2);
   });
 
