@@ -59,6 +59,16 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
  */
 export function toJson(value: unknown, what: string, maxBytes: number): string {
   let text: string | undefined;
+  plainJsonBudget = PLAIN_JSON_NODES;
+  if (isPlainJson(value, 0)) {
+    // Nothing the replacer below would refuse or change: stringify without calling back into JS.
+    text = JSON.stringify(value);
+    if (text.length * 3 > maxBytes) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > maxBytes) throw new PayloadTooLargeError(bytes, maxBytes);
+    }
+    return text;
+  }
   try {
     text = JSON.stringify(value, (_key, v: unknown) => {
       if (typeof v === 'bigint')
@@ -87,6 +97,52 @@ export function toJson(value: unknown, what: string, maxBytes: number): string {
     if (bytes > maxBytes) throw new PayloadTooLargeError(bytes, maxBytes);
   }
   return text;
+}
+
+/**
+ * Nesting and number of arrays/objects beyond which {@link isPlainJson} gives
+ * up (and `toJson` takes its careful path): a cycle must not be walked for
+ * long, large payloads gain little.
+ */
+const PLAIN_JSON_DEPTH = 32;
+const PLAIN_JSON_NODES = 1000;
+let plainJsonBudget = 0;
+
+/**
+ * Whether `value` is made only of null, booleans, strings, finite numbers,
+ * arrays and plain objects (prototype `Object.prototype` or null, no
+ * `toJSON`), nested at most PLAIN_JSON_DEPTH deep: `JSON.stringify` then
+ * writes the same text with and without `toJson`'s replacer. `undefined` inside
+ * an object or array is fine (dropped or `null` either way); at the top it
+ * is not.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'undefined':
+      return depth > 0;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= PLAIN_JSON_DEPTH || --plainJsonBudget < 0) return false;
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) {
+        const array = value as unknown[];
+        for (let i = 0; i < array.length; i++) if (!isPlainJson(array[i], depth + 1)) return false;
+        return true;
+      }
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Parses JSON text written by `toJson`, without letting `__proto__` keys pollute prototypes. */

@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { applyAcks } from './acknowledge.js';
 import { waitForCallerTransaction } from './caller-transaction.js';
 import { cancelDependents } from './dependencies.js';
-import { insertBatch } from './enqueue-batch.js';
+import { insertBatch, insertPlainBatch, insertPlainJob, isPlain } from './enqueue-batch.js';
 import { JobLister } from './list-jobs.js';
 import { migrate } from './migrate.js';
 import { type JobRow, toJobRecord, toScheduleRecord } from './rows.js';
@@ -141,8 +141,23 @@ export class SqliteStore implements Storage {
   // ─── Enqueue ───────────────────────────────────────────────────────────────
 
   enqueue({ jobs, now, tx }: EnqueueParams): Promise<EnqueueOutcome[]> {
+    // New rows need no wake-up bump: other connections find them by seq (wake.ts).
     if (tx === undefined || tx === null) {
-      return this.write('enqueue', (wake) => insertBatch(this.st, jobs, now, wake, []));
+      const plain = jobs.every(isPlain);
+      if (plain && jobs.length === 1 && !this.database.inTransaction) {
+        // One statement is atomic by itself: autocommit, no BEGIN IMMEDIATE … COMMIT around it.
+        try {
+          this.assertOpen('enqueue');
+          const wake = new Set<string>();
+          const outcome = insertPlainJob(this.st, jobs[0]!, now, wake, []);
+          this.hub.notify(this.unpaused(wake));
+          return Promise.resolve([outcome]);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      const insert = plain ? insertPlainBatch : insertBatch;
+      return this.write('enqueue', (wake) => insert(this.st, jobs, now, wake, []), false);
     }
     try {
       this.assertOpen('enqueue');
@@ -161,11 +176,8 @@ export class SqliteStore implements Storage {
       const st = this.st;
       const wake = new Set<string>();
       const inserted: string[] = [];
-      const outcomes = this.transact(() => {
-        const result = insertBatch(st, jobs, now, wake, inserted);
-        for (const queue of wake) st.bumpWakeup.run(queue);
-        return result;
-      });
+      const insert = jobs.every(isPlain) ? insertPlainBatch : insertBatch;
+      const outcomes = this.transact(() => insert(st, jobs, now, wake, inserted));
       if (inserted.length > 0) this.hub.afterCallerCommit(this.unpaused(wake), inserted[0]!);
       return Promise.resolve(outcomes);
     } catch (error) {
@@ -429,18 +441,18 @@ export class SqliteStore implements Storage {
 
   /**
    * Runs `fn` as one IMMEDIATE transaction, then wakes this instance's
-   * listeners with the queues `fn` added (and bumps them for other
-   * connections inside the transaction). Synchronous unless the application
-   * holds the connection in a transaction (see caller-transaction.ts).
+   * listeners with the queues `fn` added (and, with `bump`, bumps them for
+   * other connections inside the transaction). Synchronous unless the
+   * application holds the connection in a transaction (see caller-transaction.ts).
    */
-  private write<T>(operation: string, fn: (wake: Set<string>) => T): Promise<T> {
+  private write<T>(operation: string, fn: (wake: Set<string>) => T, bump = true): Promise<T> {
     const attempt = (): T => {
       this.assertOpen(operation);
       const st = this.st;
       const wake = new Set<string>();
       const result = this.transact(() => {
         const value = fn(wake);
-        for (const queue of wake) st.bumpWakeup.run(queue);
+        if (bump) for (const queue of wake) st.bumpWakeup.run(queue);
         return value;
       });
       this.hub.notify(this.unpaused(wake));

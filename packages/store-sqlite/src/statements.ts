@@ -9,6 +9,13 @@ const NO_LEASE = 'lease_token = NULL, lease_expires_at = NULL, worker_id = NULL'
 /** The fence of every acknowledgement (rule 3). */
 const FENCE = `id = @id AND state = 'active' AND lease_token = @token`;
 
+/** The columns a plain job sets, in the order `insertPlain` binds them. */
+const PLAIN_COLUMNS =
+  'id, task, queue, state, payload, priority, run_at, created_at, max_attempts, held, keep_completed, keep_failed, keep_cancelled, drop_payload';
+const PLAIN_ROW = `(${Array(14).fill('?').join(', ')})`;
+/** Rows per `insertPlainRows` statement (14 parameters each, far below SQLite's limit). */
+export const PLAIN_ROWS = 100;
+
 /**
  * The reported state (core's `reportedState`) in SQL, for filters and counts:
  * a scheduled/retrying row whose run_at has passed is `ready`. Param: @now.
@@ -85,6 +92,22 @@ export function prepareStatements(db: Database.Database, t: Tables) {
          @finishedAt, @maxAttempts, @held, @dependsOn, @uniqueKey, @cancelReason, @cascadeCause,
          @keepCompleted, @keepFailed, @keepCancelled, @dropPayload, @deleteAt)
        ON CONFLICT (id) DO NOTHING`,
+    ),
+    /**
+     * [PLAIN_COLUMNS values] → changes 0 (nothing written) if a job with this
+     * id exists: one job without dependencies, unique key or cancellation
+     * (every other column takes its default), bound by position.
+     */
+    insertPlain: p<unknown[]>(
+      `INSERT INTO ${t.jobs} (${PLAIN_COLUMNS}) VALUES ${PLAIN_ROW} ON CONFLICT (id) DO NOTHING`,
+    ),
+    /**
+     * [PLAIN_COLUMNS values × PLAIN_ROWS] → inserts PLAIN_ROWS such jobs in
+     * one statement. No conflict clause: an existing id aborts the statement
+     * (SQLITE_CONSTRAINT_UNIQUE), which undoes its own rows and nothing else.
+     */
+    insertPlainRows: p<unknown[]>(
+      `INSERT INTO ${t.jobs} (${PLAIN_COLUMNS}) VALUES ${Array(PLAIN_ROWS).fill(PLAIN_ROW).join(', ')}`,
     ),
     /** [depends_on, job_id] */
     insertDep: p<[string, string]>(`INSERT OR IGNORE INTO ${t.deps} (depends_on, job_id) VALUES (?, ?)`),
@@ -248,6 +271,12 @@ export function prepareStatements(db: Database.Database, t: Tables) {
     ),
     /** → { v }: the latest wake-up version. */
     wakeupVersion: p<[], { v: number }>(`SELECT COALESCE(MAX(version), 0) AS v FROM ${t.wakeups}`),
+    /** → { seq }: the highest seq of a job (enqueue order), or null. */
+    maxSeq: p<[], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM ${t.jobs}`),
+    /** [after, upTo] → { queue } of each queue with a claimable or scheduled job inserted in that seq range. */
+    queuesWithNewWork: p<[number, number], { queue: string }>(
+      `SELECT DISTINCT queue FROM ${t.jobs} WHERE seq > ? AND seq <= ? AND state IN ${CLAIMABLE}`,
+    ),
     /** → { v }: changes when another connection commits to the file. */
     dataVersion: p<[], { data_version: number }>('PRAGMA data_version'),
   };

@@ -13,13 +13,18 @@ import type { Statements } from './statements.js';
  * - Writes of other connections (other processes, other instances on the same
  *   file) are noticed by polling `PRAGMA data_version` while someone listens:
  *   one cheap pragma per interval when nothing happens. When it moved, the
- *   wakeups table says which queues got work since the last look.
+ *   jobs inserted since the last look (seq above the highest seen: one writer
+ *   at a time, so seqs become visible in order) name the queues of new
+ *   claimable or scheduled jobs, and the wakeups table the queues that got
+ *   work by any other transition (retry, release, unblocked dependents…).
+ *   Enqueues thus write no wake-up row.
  */
 export class WakeHub {
   private readonly listeners = new Set<WakeListener>();
   private pollTimer: NodeJS.Timeout | undefined;
   private dataVersion = -1;
   private wakeVersion = 0;
+  private seenSeq = 0;
   private readonly parked: { queues: string[]; probe: string }[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
 
@@ -95,6 +100,7 @@ export class WakeHub {
       const st = this.statements();
       this.dataVersion = st.dataVersion.get()!.data_version;
       this.wakeVersion = st.wakeupVersion.get()!.v;
+      this.seenSeq = st.maxSeq.get()!.seq ?? 0;
     } catch (error) {
       this.onError(error);
     }
@@ -116,12 +122,17 @@ export class WakeHub {
       const version = st.dataVersion.get()!.data_version;
       if (version === this.dataVersion) return;
       this.dataVersion = version;
-      const queues: string[] = [];
+      const queues = new Set<string>();
+      const top = st.maxSeq.get()!.seq ?? 0;
+      if (top > this.seenSeq) {
+        for (const row of st.queuesWithNewWork.all(this.seenSeq, top)) queues.add(row.queue);
+        this.seenSeq = top;
+      }
       for (const row of st.wakeupsSince.all(this.wakeVersion)) {
-        queues.push(row.queue);
+        queues.add(row.queue);
         if (row.version > this.wakeVersion) this.wakeVersion = row.version;
       }
-      this.notify(queues);
+      this.notify([...queues]);
     } catch (error) {
       this.onError(error);
     }

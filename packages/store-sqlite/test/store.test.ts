@@ -52,6 +52,33 @@ describe('SqliteStore job transitions', () => {
     expect((await store.getJob({ id: waiter.id, now: T0 + 1 }))!.state).toBe('ready');
   });
 
+  it('inserts large plain batches by the hundred, with the outcomes of one insert per job', async () => {
+    const stored = newJob();
+    await store.enqueue({ jobs: [stored], now: T0 });
+    const jobs = Array.from({ length: 250 }, (_, i) =>
+      newJob({ hold: i % 7 === 0, runAt: i % 5 === 0 ? T0 + 1_000 : T0, queue: i % 2 ? 'odd' : 'even' }),
+    );
+    // An id stored before (second chunk) and one repeated across chunks (third chunk).
+    jobs[150] = { ...jobs[150]!, id: stored.id };
+    jobs[220] = { ...jobs[220]!, id: jobs[10]!.id };
+    const outcomes = await store.enqueue({ jobs, now: T0 });
+    expect(outcomes).toHaveLength(250);
+    for (const [i, job] of jobs.entries()) {
+      if (i === 150) expect(outcomes[i]).toEqual({ id: stored.id, duplicate: true, state: 'ready' });
+      else if (i === 220)
+        expect(outcomes[i]).toEqual({ id: jobs[10]!.id, duplicate: true, state: 'scheduled' });
+      else {
+        const state = i % 7 === 0 ? 'waiting' : i % 5 === 0 ? 'scheduled' : 'ready';
+        expect(outcomes[i]).toEqual({ id: job.id, duplicate: false, state });
+        const record = (await store.getJob({ id: job.id, now: T0 }))!;
+        expect(record).toMatchObject({ state, queue: job.queue, payload: job.payload, held: job.hold });
+        expect(record.retention).toEqual(job.retention);
+      }
+    }
+    const counts = await store.countJobs({ now: T0 });
+    expect(counts.reduce((n, c) => n + c.count, 0)).toBe(249);
+  });
+
   it('sets the initial state from hold, dependencies and runAt', async () => {
     const dep = newJob();
     const out = await store.enqueue({

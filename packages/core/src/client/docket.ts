@@ -14,7 +14,7 @@ import { createJobIdGenerator } from './job-id.js';
 import { type Job, toJob } from './job-view.js';
 import { type ListJobsOptions, listJobsParams } from './list-jobs-options.js';
 import { type EnqueueManyItem, prepareBatch } from './prepare-batch.js';
-import { type PrepareEnvironment, prepareJob } from './prepare-job.js';
+import { type PrepareEnvironment, prepareJob, prepareJobNow } from './prepare-job.js';
 import { prepareSchedule } from './prepare-schedule.js';
 import { RuntimeStorage } from './runtime-storage.js';
 import { type Schedule, type ScheduleJobOptions, toSchedule } from './schedule-view.js';
@@ -192,8 +192,10 @@ export class Docket {
     payload: Payload,
     options: EnqueueOptions = {},
   ): Promise<EnqueueOutcome> {
-    const now = await this.#now();
-    const job = await prepareJob(this.#prepare, now, task, payload, options);
+    // The hot path: no await before the store call once the clock is ready and the task has no schema.
+    const now = this.#clockReady ? this.clock.now() : await this.#now();
+    let job = prepareJobNow(this.#prepare, now, task, payload, options);
+    if (job instanceof Promise) job = await job;
     const [outcome] = await this.store.enqueue({ jobs: [job], now, tx: options?.tx ?? undefined });
     return outcome!;
   }
@@ -210,7 +212,7 @@ export class Docket {
     for (const key of Object.keys(batchOptions ?? {})) {
       if (key !== 'tx') throw new InvalidOptionError(`Unknown enqueueMany option "${key}".`);
     }
-    const now = await this.#now();
+    const now = this.#clockReady ? this.clock.now() : await this.#now();
     const jobs = await prepareBatch(this.#prepare, now, items);
     if (jobs.length === 0) return [];
     return this.store.enqueue({ jobs, now, tx: batchOptions?.tx ?? undefined });

@@ -5,7 +5,21 @@
  */
 export type JobIdGenerator = () => string;
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** ASCII codes of the two hex digits of each byte value. */
+const HEX_HIGH = new Uint8Array(256);
+const HEX_LOW = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  const hex = i.toString(16).padStart(2, '0');
+  HEX_HIGH[i] = hex.charCodeAt(0);
+  HEX_LOW[i] = hex.charCodeAt(1);
+}
+const DASH = 0x2d;
+/**
+ * The id's 36 ASCII characters are written here and decoded in one call: a
+ * flat string, cheaper than 20 concatenations (and their flattening later).
+ */
+const text = new Uint8Array(36);
+const decoder = new TextDecoder();
 
 /** Random bytes drawn 4 KiB at a time: one `getRandomValues` per 256 ids instead of one per id. */
 const POOL_SIZE = 4096;
@@ -59,12 +73,14 @@ export function createJobIdGenerator(now: () => number = Date.now): JobIdGenerat
     bytes[6] = 0x70 | (counter >>> 8);
     bytes[7] = counter & 0xff;
     bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-    let out = '';
+    let at = 0;
     for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
-      out += HEX[bytes[i]!];
+      if (i === 4 || i === 6 || i === 8 || i === 10) text[at++] = DASH;
+      const byte = bytes[i]!;
+      text[at++] = HEX_HIGH[byte]!;
+      text[at++] = HEX_LOW[byte]!;
     }
-    return out;
+    return decoder.decode(text);
   };
 }
 

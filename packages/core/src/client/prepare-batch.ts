@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { NewJob } from '../job.js';
 import type { EnqueueOptions, TaskDefinition } from '../task.js';
-import { type PrepareEnvironment, prepareJob } from './prepare-job.js';
+import { type BatchPosition, type PrepareEnvironment, prepareJobNow } from './prepare-job.js';
 
 /** One job of an `enqueueMany` batch. */
 export interface EnqueueManyItem<Payload = unknown> {
@@ -25,24 +25,29 @@ export async function prepareBatch(
   if (!Array.isArray(items)) {
     throw new InvalidOptionError('enqueueMany expects an array of { task, payload, options }.');
   }
-  const firstIndex = new Map<string, number>();
+  let firstIndex: Map<string, number> | undefined;
   items.forEach((item, index) => {
     const id = (item as { options?: { id?: unknown } } | null)?.options?.id;
-    if (typeof id === 'string' && !firstIndex.has(id)) firstIndex.set(id, index);
+    if (typeof id !== 'string') return;
+    firstIndex ??= new Map();
+    if (!firstIndex.has(id)) firstIndex.set(id, index);
   });
-  const jobs: NewJob[] = [];
-  for (const [index, item] of items.entries()) {
+  let index = 0;
+  const position: BatchPosition = {
+    notYetEnqueued: (id) => (firstIndex?.get(id) ?? -1) >= index,
+  };
+  const jobs: NewJob[] = new Array(items.length);
+  for (; index < items.length; index++) {
+    const item = items[index];
     if (typeof item !== 'object' || item === null) {
       throw new InvalidOptionError(`enqueueMany item ${index} must be an object { task, payload, options }.`);
     }
     if (item.options && 'tx' in item.options) {
       throw new InvalidOptionError('Pass `tx` to the batch (enqueueMany(items, { tx })), not to one item.');
     }
-    jobs.push(
-      await prepareJob(env, now, item.task, item.payload, item.options, {
-        notYetEnqueued: (id) => (firstIndex.get(id) ?? -1) >= index,
-      }),
-    );
+    // Awaited only for tasks with a schema: a batch without schemas is prepared in one go.
+    const job = prepareJobNow(env, now, item.task, item.payload, item.options, position);
+    jobs[index] = job instanceof Promise ? await job : job;
   }
   return jobs;
 }

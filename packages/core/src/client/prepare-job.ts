@@ -156,6 +156,22 @@ export async function prepareJob(
   options: EnqueueOptions = {},
   batch?: BatchPosition,
 ): Promise<NewJob> {
+  return prepareJobNow(env, now, taskRef, payload, options, batch);
+}
+
+/**
+ * {@link prepareJob} without a promise when it needs none: synchronous (and
+ * throwing synchronously) unless the task has a schema, whose validation
+ * may be asynchronous. For the enqueue paths, which call it once per job.
+ */
+export function prepareJobNow(
+  env: PrepareEnvironment,
+  now: number,
+  taskRef: TaskDefinition<any, any> | string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+  batch?: BatchPosition,
+): NewJob | Promise<NewJob> {
   const task = resolveTask(env, taskRef);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError('Enqueue options must be an object.');
@@ -182,19 +198,34 @@ export async function prepareJob(
   }
   const unique = toUnique(options.unique);
   const dependsOn = toDependsOn(options.dependsOn, id, batch);
-  await validatePayload(task, payload);
-  const json = toJson(payload, `Payload of task "${task.name}"`, env.maxPayloadBytes);
-  return {
+  const job: NewJob = {
     id,
     task: task.name,
     queue,
-    payload: json,
+    payload: '',
     priority,
     runAt,
     maxAttempts,
     hold: options.hold ?? false,
     dependsOn,
     unique,
-    retention: resolveRetention(task.retention, env.queueRetention(queue), env.retention),
+    retention: DEFAULT_RETENTION_SPEC,
   };
+  if (!task.schema) return finishJob(env, task, payload, job);
+  return validatePayload(task, payload).then(() => finishJob(env, task, payload, job));
+}
+
+/** Placeholder until `finishJob` resolves the job's retention. */
+const DEFAULT_RETENTION_SPEC = resolveRetention();
+
+/** The steps after the schema: the payload's JSON text (typed errors) and the retention. */
+function finishJob(
+  env: PrepareEnvironment,
+  task: TaskDefinition<any, any>,
+  payload: unknown,
+  job: NewJob,
+): NewJob {
+  job.payload = toJson(payload, `Payload of task "${task.name}"`, env.maxPayloadBytes);
+  job.retention = resolveRetention(task.retention, env.queueRetention(job.queue), env.retention);
+  return job;
 }

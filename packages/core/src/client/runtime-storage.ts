@@ -25,6 +25,11 @@ function isDocketError(error: unknown): boolean {
   return error instanceof Error && CODES.has((error as { code?: unknown }).code as string);
 }
 
+/** A `DocketError` as it is; anything else as a `StoreError` naming the operation. */
+function toStoreError(operation: string, error: unknown): unknown {
+  return isDocketError(error) ? error : new StoreError(operation, error);
+}
+
 /**
  * The one runtime decorator around every store (STYLE.md 4):
  * - `setup()` runs the store's setup once; concurrent callers share it, and a
@@ -51,16 +56,33 @@ export class RuntimeStorage implements Storage {
     return this.#close !== undefined;
   }
 
-  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    if (this.#close) throw new StoreClosedError(operation);
+  /**
+   * Calls the store. Not an `async` function: on the common path (open, no
+   * setup running) the store's own promise gets one rejection handler and
+   * nothing else, since every job's enqueue, claim and ack passes here.
+   */
+  #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    if (this.#close) return Promise.reject(new StoreClosedError(operation));
+    if (this.#setup && !this.#setupDone) return this.#runAfterSetup(operation, call);
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(call());
+    } catch (error) {
+      return Promise.reject(toStoreError(operation, error));
+    }
+    return promise.catch((error: unknown) => {
+      throw toStoreError(operation, error);
+    });
+  }
+
+  async #runAfterSetup<T>(operation: string, call: () => Promise<T>): Promise<T> {
     // A failed setup is reported to its own caller; the operation then meets the store as it is.
-    if (this.#setup && !this.#setupDone) await this.#setup.catch(() => {});
+    await this.#setup?.catch(() => {});
     if (this.#close) throw new StoreClosedError(operation);
     try {
       return await call();
     } catch (error) {
-      if (isDocketError(error)) throw error;
-      throw new StoreError(operation, error);
+      throw toStoreError(operation, error);
     }
   }
 
