@@ -3,10 +3,31 @@ import type { Ack, Storage } from '../storage.js';
 import { errorBackoff } from './background-loop.js';
 import { WakeSignal } from './wake-signal.js';
 
+/** Told how one ack ended; the worker's per-job object implements it (no promise per ack). */
+export interface AckReceiver {
+  /** `true` once applied, `false` if the store rejected it as stale. */
+  acked(applied: boolean): void;
+  /** It could not be delivered before `close()`. */
+  ackFailed(error: unknown): void;
+}
+
 interface Pending {
   ack: Ack;
-  resolve: (applied: boolean) => void;
-  reject: (error: unknown) => void;
+  receiver: AckReceiver;
+}
+
+/** Adapts a receiver to the promise `push()` returns. */
+class PromiseReceiver implements AckReceiver {
+  constructor(
+    readonly resolve: (applied: boolean) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+  acked(applied: boolean): void {
+    this.resolve(applied);
+  }
+  ackFailed(error: unknown): void {
+    this.reject(error);
+  }
 }
 
 export interface AckBatcherOptions {
@@ -54,17 +75,24 @@ export class AckBatcher {
    */
   push(ack: Ack): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ ack, resolve, reject });
-      if (this.queue.length >= this.options.maxBatch) this.startFlush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.startFlush();
-        });
-      }
+      this.send(ack, new PromiseReceiver(resolve, reject));
     });
   }
+
+  /** Queues one ack and tells `receiver` how it ended (the hot path: no promise per ack). */
+  send(ack: Ack, receiver: AckReceiver): void {
+    this.queue.push({ ack, receiver });
+    if (this.queue.length >= this.options.maxBatch) this.startFlush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.onImmediate);
+    }
+  }
+
+  private readonly onImmediate = (): void => {
+    this.scheduled = false;
+    this.startFlush();
+  };
 
   /** Sends everything queued now and waits for it. */
   async flush(): Promise<void> {
@@ -90,33 +118,43 @@ export class AckBatcher {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = this.drain().finally(() => {
       this.flushing = null;
+      // What arrived during the last call goes on the next turn, with whatever else that turn adds.
+      if (this.queue.length > 0 && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.onImmediate);
+      }
     });
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      await this.send(batch);
+      await this.deliver(batch);
+      // A store that answers within the same turn (memory) would otherwise get many tiny batches.
+      if (this.queue.length < this.options.maxBatch) return;
     }
   }
 
-  private async send(batch: Pending[]): Promise<void> {
+  private async deliver(batch: Pending[]): Promise<void> {
     const attemptsWhenClosing = this.options.attemptsWhenClosing ?? 3;
     let failuresWhileClosing = 0;
     for (let failures = 1; ; failures++) {
       try {
-        const results = await this.store.acknowledge({
-          acks: batch.map((p) => p.ack),
-          now: this.clock.now(),
-        });
-        batch.forEach((p, i) => {
-          p.resolve(results[i] === true);
-        });
+        const acks = new Array<Ack>(batch.length);
+        for (let i = 0; i < batch.length; i++) acks[i] = batch[i]!.ack;
+        const results = await this.store.acknowledge({ acks, now: this.clock.now() });
+        for (let i = 0; i < batch.length; i++) {
+          try {
+            batch[i]!.receiver.acked(results[i] === true);
+          } catch (error) {
+            this.options.report(error);
+          }
+        }
         return;
       } catch (error) {
         this.options.report(error);
         if (this.closing && ++failuresWhileClosing >= attemptsWhenClosing) {
-          for (const p of batch) p.reject(error);
+          for (const p of batch) p.receiver.ackFailed(error);
           return;
         }
         await this.retrySignal.sleep(

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine.js';
+import type { LeaseLostError } from '../errors.js';
 import type { JobRecord, Lease } from '../job.js';
 import { errorBackoff } from './background-loop.js';
 import { JobRun } from './job-run.js';
-import { type RunnerParts, runJob } from './job-runner.js';
+import { type RunHooks, type RunnerParts, runJob } from './job-runner.js';
+import type { LeaseHolder } from './lease-keeper.js';
 import type { QueueSelection } from './queue-selection.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -20,17 +22,37 @@ export interface DispatcherOptions {
   workerId: string;
 }
 
-/** One claimed job, from its claim to its acknowledgement. */
-interface Claimed {
-  job: JobRecord;
-  lease: Lease;
+/**
+ * One claimed job, from its claim to its acknowledgement: what the lease
+ * keeper and the runner call back (one object per job, no closures).
+ */
+class Claimed implements LeaseHolder, RunHooks {
+  readonly lease: Lease;
   /** Created when the handler starts; `null` while the job waits in the prefetch buffer. */
-  run: JobRun | null;
-  done: Promise<void>;
+  run: JobRun | null = null;
   /** The handler is over and the ack is queued: the job no longer holds a handler slot. */
-  settled: boolean;
+  settled = false;
   /** `performance.now()` at the handler's start. */
-  startedAt: number;
+  startedAt = 0;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    readonly job: JobRecord,
+  ) {
+    this.lease = { id: job.id, token: job.leaseToken ?? '' };
+  }
+
+  leaseLost(error: LeaseLostError): void {
+    this.dispatcher.onLeaseLost(this, error);
+  }
+
+  handlerSettled(): void {
+    this.dispatcher.onSettled(this);
+  }
+
+  runFinished(): void {
+    this.dispatcher.onFinished(this);
+  }
 }
 
 /**
@@ -75,6 +97,7 @@ export class Dispatcher {
   private pumps = 0;
   private idleWaiters: Array<{ after: number; resolve: () => void }> = [];
   private released: Promise<void> = Promise.resolve();
+  private finishWaiters: Array<() => void> = [];
   /**
    * The last claim came back empty: the queues are empty as far as this
    * worker knows, so a freed slot does not send another claim (a store
@@ -149,10 +172,10 @@ export class Dispatcher {
     await Promise.race([this.loop, deadline]);
     this.resolveIdle(Number.POSITIVE_INFINITY);
     for (const { run } of this.active) run?.interrupt();
-    await Promise.race([Promise.all([...this.active].map((a) => a.done)), deadline]);
+    await Promise.race([this.allFinished(), deadline]);
     clearTimeout(timer);
     for (const { run } of this.active) run?.abandon();
-    await Promise.all([...this.active].map((a) => a.done));
+    await this.allFinished();
     await this.released;
   }
 
@@ -246,23 +269,8 @@ export class Dispatcher {
 
   /** Leases `job` to this worker (heartbeated from now on) and puts it in the buffer, in rule-2 order. */
   private enqueueLocally(job: JobRecord): void {
-    const claimed: Claimed = {
-      job,
-      lease: { id: job.id, token: job.leaseToken ?? '' },
-      run: null,
-      done: Promise.resolve(),
-      settled: false,
-      startedAt: 0,
-    };
-    this.parts.leases.add(claimed.lease, (error) => {
-      if (claimed.run) {
-        claimed.run.loseLease(error, this.options.leaseMs);
-        return;
-      }
-      // Lost while buffered (cancelled, rescued): it never starts here.
-      const index = this.buffer.indexOf(claimed);
-      if (index >= 0) this.buffer.splice(index, 1);
-    });
+    const claimed = new Claimed(this, job);
+    this.parts.leases.add(claimed);
     const { buffer } = this;
     let at = buffer.length;
     // Claims return jobs in order; only a job claimed later that outranks buffered ones moves ahead of them.
@@ -313,25 +321,51 @@ export class Dispatcher {
     const run = new JobRun(claimed.job);
     claimed.run = run;
     claimed.startedAt = performance.now();
-    const settle = (): void => {
-      if (claimed.settled) return;
-      claimed.settled = true;
-      this.handlers--;
-      this.recordDuration(performance.now() - claimed.startedAt);
-      this.freed();
-    };
     this.handlers++;
     this.active.add(claimed);
-    claimed.done = runJob(this.parts, run, settle)
-      .catch((error: unknown) => this.parts.report(error, `running job ${claimed.job.id}`))
-      .finally(() => {
-        run.dispose();
-        settle();
-        this.active.delete(claimed);
-        // The lease is heartbeated until the ack is stored (or given up).
-        this.parts.leases.remove(claimed.lease);
-        this.freed();
-      });
+    runJob(this.parts, run, claimed);
+  }
+
+  /** @internal The lease keeper found `claimed`'s lease lost. */
+  onLeaseLost(claimed: Claimed, error: LeaseLostError): void {
+    if (claimed.run) {
+      claimed.run.loseLease(error, this.options.leaseMs);
+      return;
+    }
+    // Lost while buffered (cancelled, rescued): it never starts here.
+    const index = this.buffer.indexOf(claimed);
+    if (index >= 0) this.buffer.splice(index, 1);
+  }
+
+  /** @internal `claimed`'s handler is over and its ack is queued. */
+  onSettled(claimed: Claimed): void {
+    if (claimed.settled) return;
+    claimed.settled = true;
+    this.handlers--;
+    this.recordDuration(performance.now() - claimed.startedAt);
+    this.freed();
+  }
+
+  /** @internal Nothing more happens to `claimed` here (ack stored, refused or given up). */
+  onFinished(claimed: Claimed): void {
+    if (!this.active.delete(claimed)) return;
+    claimed.run?.dispose();
+    if (!claimed.settled) {
+      claimed.settled = true;
+      this.handlers--;
+    }
+    // The lease is heartbeated until the ack is stored (or given up).
+    this.parts.leases.remove(claimed.lease);
+    if (this.active.size === 0 && this.finishWaiters.length > 0) {
+      for (const resolve of this.finishWaiters.splice(0)) resolve();
+    }
+    this.freed();
+  }
+
+  /** Resolves once no started job is left. */
+  private allFinished(): Promise<void> {
+    if (this.active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.finishWaiters.push(resolve));
   }
 
   private recordDuration(ms: number): void {

@@ -1,19 +1,17 @@
 import { toJobInfo } from '../client/job-view.js';
 import type { Engine } from '../engine.js';
-import { InvalidPayloadError, LeaseLostError, UnknownTaskError } from '../errors.js';
-import type { JobRecord } from '../job.js';
+import { InvalidPayloadError, LeaseLostError, TimeoutError, UnknownTaskError } from '../errors.js';
 import { validatePayload } from '../payload-schema.js';
 import type { Ack } from '../storage.js';
 import type { JobInfo, TaskDefinition } from '../task.js';
 import { toJson } from '../validate.js';
-import type { AckBatcher } from './ack-batcher.js';
+import type { AckBatcher, AckReceiver } from './ack-batcher.js';
 import type { Random } from './backoff.js';
 import { createHandlerContext, type HandlerRequest, HandlerSignal, jobLogger } from './handler-context.js';
 import { type JobRun, ShutdownError } from './job-run.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
 import { logsDebug } from './safe-logger.js';
-import { runWithTimeout } from './timeout.js';
 
 export interface RunnerParts {
   engine: Engine;
@@ -23,196 +21,299 @@ export interface RunnerParts {
   report: (error: unknown, context: string) => void;
 }
 
-/** What to acknowledge and what to tell listeners once the store took it. */
-interface Outcome {
-  ack: Ack;
-  announce?: () => void;
+/** What the dispatcher hears of one job's run. */
+export interface RunHooks {
+  /** The handler is over and its ack is queued (not yet stored): the job's slot is free. */
+  handlerSettled(): void;
+  /** Nothing more happens to the job here: its ack was stored, refused or given up (or there is none). */
+  runFinished(): void;
 }
+
+/** setTimeout fires at once above this; a longer timeout is no timeout. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** What to tell listeners once the store took the ack. */
+type Announcement =
+  | { kind: 'completed'; value: unknown; durationMs: number }
+  | { kind: 'snoozed' | 'failed'; error: unknown }
+  | { kind: 'retrying'; error: unknown; retryAt: number };
 
 /**
- * Runs one claimed job to its acknowledgement. Never throws. `settled` is
- * called once the handler is over and its ack is queued in the batcher (not
- * yet stored): the dispatcher frees the job's slot then.
+ * Runs one claimed job to its acknowledgement. Never throws. Callback-driven
+ * (one object per job, no promise chain of its own): the handler's promise and
+ * the ack batch are the only asynchronous steps.
  */
-export async function runJob(parts: RunnerParts, run: JobRun, settled?: () => void): Promise<void> {
-  const { engine } = parts;
-  const { job } = run;
-  let outcome: Outcome | null;
-  let info: JobInfo;
-  try {
-    info = toJobInfo(job);
-  } catch (error) {
-    info = toJobInfo({ ...job, payload: null });
-    const invalid = new InvalidPayloadError(`Stored payload of job "${job.id}" is not valid JSON.`, {
-      cause: error,
-    });
-    outcome = failure(parts, run, info, undefined, invalid, true);
-    return deliver(parts, run, info, outcome, settled);
-  }
-  try {
-    outcome = await attempt(parts, run, info);
-  } catch (error) {
-    // A bug of the worker itself: fail the attempt rather than leave the job leased.
-    parts.report(error, `running job ${job.id}`);
-    outcome = failure(parts, run, info, engine.task(job.task), error, false);
-  }
-  if (outcome === null) {
-    parts.report(
-      run.lostLease ?? new LeaseLostError(job.id),
-      `handler of job ${job.id} kept running after losing its lease`,
-    );
-    return;
-  }
-  return deliver(parts, run, info, outcome, settled);
+export function runJob(parts: RunnerParts, run: JobRun, hooks: RunHooks): void {
+  new Execution(parts, run, hooks).start();
 }
 
-/** The outcome to acknowledge, or `null` when there is nothing left to say (lease lost, handler hung). */
-async function attempt(parts: RunnerParts, run: JobRun, info: JobInfo): Promise<Outcome | null> {
-  const { engine } = parts;
-  const { job } = run;
-  const task = engine.task(job.task);
-  if (!task) return failure(parts, run, info, undefined, new UnknownTaskError(job.task), true);
+class Execution implements AckReceiver {
+  private info!: JobInfo;
+  private task: TaskDefinition<any, any> | undefined;
+  private request: () => HandlerRequest | null = noRequest;
+  private started = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The handler's outcome was taken (returned, threw, timed out or abandoned): later ones are ignored. */
+  private ended = false;
+  private ack: Ack | null = null;
+  private delivered = false;
+  private announcement: Announcement | null = null;
 
-  let payload: unknown;
-  try {
-    payload = await validatePayload(task, info.payload);
-  } catch (error) {
-    return failure(parts, run, info, task, error, true);
-  }
+  constructor(
+    private readonly parts: RunnerParts,
+    private readonly run: JobRun,
+    private readonly hooks: RunHooks,
+  ) {}
 
-  const { ctx, request } = createHandlerContext({
-    engine,
-    job: info,
-    run,
-    heartbeat: () => parts.leases.beatOne(job.id, job.leaseToken ?? ''),
-  });
-  const started = performance.now();
-  const settlement = await runWithTimeout(() => task.handler(payload, ctx), {
-    timeoutMs: task.timeout,
-    controller: run,
-    abandon: run,
-  });
-  const requested = request();
-  if (settlement.kind === 'abandoned') return run.lostLease ? null : release(job);
-  if (requested) return fromRequest(job, requested, engine.clock.now());
-  if (settlement.kind === 'returned') {
-    let result: string;
+  start(): void {
+    const { job } = this.run;
     try {
-      // The common no-result case skips the serialiser (and the message it is given).
-      const value = settlement.value ?? null;
-      result =
-        value === null ? 'null' : toJson(value, `Result of task "${task.name}"`, engine.maxPayloadBytes);
+      this.info = toJobInfo(job);
     } catch (error) {
-      return failure(parts, run, info, task, error, true);
+      this.info = toJobInfo({ ...job, payload: null });
+      const invalid = new InvalidPayloadError(`Stored payload of job "${job.id}" is not valid JSON.`, {
+        cause: error,
+      });
+      this.ended = true;
+      this.failure(undefined, invalid, true);
+      this.deliver();
+      return;
     }
-    const durationMs = performance.now() - started;
-    return {
-      ack: { type: 'complete', id: job.id, token: lease(job), result },
-      announce: () => {
-        if (logsDebug(engine.logger)) jobLogger(engine.logger, info).debug({ durationMs }, 'job completed');
-        engine.emit('completed', { job: info, result: settlement.value ?? null, durationMs });
-      },
-    };
+    try {
+      const task = this.parts.engine.task(job.task);
+      this.task = task;
+      if (!task) {
+        this.ended = true;
+        this.failure(undefined, new UnknownTaskError(job.task), true);
+        this.deliver();
+      } else if (task.schema) {
+        validatePayload(task, this.info.payload).then(
+          (payload) => this.callHandler(task, payload),
+          (error: unknown) => {
+            this.ended = true;
+            this.failure(task, error, true);
+            this.deliver();
+          },
+        );
+      } else {
+        this.callHandler(task, this.info.payload);
+      }
+    } catch (error) {
+      this.workerBug(error);
+    }
   }
-  const { error } = settlement;
-  // A handler that gives up because the worker is stopping is interrupted, not failed.
-  if (run.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
-    return release(job);
-  }
-  return failure(parts, run, info, task, error, false);
-}
 
-function failure(
-  parts: RunnerParts,
-  run: JobRun,
-  info: JobInfo,
-  task: TaskDefinition<any, any> | undefined,
-  error: unknown,
-  permanent: boolean,
-): Outcome {
-  const { engine } = parts;
-  const decision = decideFailure({
-    job: run.job,
-    task,
-    error,
-    info,
-    now: engine.clock.now(),
-    permanent,
-    random: parts.random,
-    onPolicyError: (policyError, what) => parts.report(policyError, what),
-  });
-  const fields = { jobId: info.id, task: info.task, attempt: info.attempt, err: error };
-  if (decision.outcome === 'snoozed') {
-    return {
-      ack: decision.ack,
-      announce: () => {
-        if (logsDebug(engine.logger)) {
-          engine.logger.debug(fields, 'job attempt did not count as a failure; rescheduled');
-        }
-      },
-    };
+  private callHandler(task: TaskDefinition<any, any>, payload: unknown): void {
+    const { run, parts } = this;
+    const { job } = run;
+    const { ctx, request } = createHandlerContext({
+      engine: parts.engine,
+      job: this.info,
+      run,
+      heartbeat: () => parts.leases.beatOne(job.id, job.leaseToken ?? ''),
+    });
+    this.request = request;
+    this.started = performance.now();
+    const timeoutMs = task.timeout;
+    if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
+      this.timer = setTimeout(() => {
+        const error = new TimeoutError(timeoutMs);
+        run.abort(error);
+        this.threw(error);
+      }, timeoutMs);
+    }
+    run.onAbandoned(() => this.abandoned());
+    let result: unknown;
+    try {
+      result = task.handler(payload, ctx);
+    } catch (error) {
+      // Settled on a later turn, like a rejected promise, so a synchronous handler cannot recurse into the next job.
+      Promise.reject(error).catch((e: unknown) => this.threw(e));
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => this.returned(value),
+      (error: unknown) => this.threw(error),
+    );
   }
-  if (decision.outcome === 'retrying') {
-    const retryAt = new Date(decision.retryAt);
-    return {
-      ack: decision.ack,
-      announce: () => {
-        engine.logger.warn({ ...fields, retryAt }, 'job attempt failed; will retry');
-        engine.emit('retrying', { job: info, error, retryAt });
-      },
-    };
+
+  private returned(value: unknown): void {
+    if (!this.begin()) return;
+    try {
+      const requested = this.request();
+      if (requested) return this.fromRequest(requested);
+      const task = this.task!;
+      let result: string;
+      try {
+        // The common no-result case skips the serialiser (and the message it is given).
+        const v = value ?? null;
+        result =
+          v === null ? 'null' : toJson(v, `Result of task "${task.name}"`, this.parts.engine.maxPayloadBytes);
+      } catch (error) {
+        this.failure(task, error, true);
+        return this.deliver();
+      }
+      const { job } = this.run;
+      this.ack = { type: 'complete', id: job.id, token: job.leaseToken ?? '', result };
+      this.announcement = {
+        kind: 'completed',
+        value: value ?? null,
+        durationMs: performance.now() - this.started,
+      };
+      this.deliver();
+    } catch (error) {
+      this.workerBug(error);
+    }
   }
-  return {
-    ack: decision.ack,
-    announce: () => {
+
+  private threw(error: unknown): void {
+    if (!this.begin()) return;
+    try {
+      const requested = this.request();
+      if (requested) return this.fromRequest(requested);
+      // A handler that gives up because the worker is stopping is interrupted, not failed.
+      if (this.run.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
+        this.release();
+      } else {
+        this.failure(this.task, error, false);
+      }
+      this.deliver();
+    } catch (bug) {
+      this.workerBug(bug);
+    }
+  }
+
+  private abandoned(): void {
+    if (!this.begin()) return;
+    const { run, parts } = this;
+    if (run.lostLease) {
+      parts.report(run.lostLease, `handler of job ${run.job.id} kept running after losing its lease`);
+      this.hooks.runFinished();
+      return;
+    }
+    this.release();
+    this.deliver();
+  }
+
+  /** Takes the first outcome of the handler; false for any later one. */
+  private begin(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    if (this.timer) clearTimeout(this.timer);
+    return true;
+  }
+
+  /** A bug of the worker itself: fail the attempt rather than leave the job leased. */
+  private workerBug(error: unknown): void {
+    this.ended = true;
+    this.parts.report(error, `running job ${this.run.job.id}`);
+    if (this.delivered) return;
+    try {
+      this.failure(this.task, error, false);
+      this.deliver();
+    } catch (again) {
+      this.parts.report(again, `running job ${this.run.job.id}`);
+      this.hooks.handlerSettled();
+      this.hooks.runFinished();
+    }
+  }
+
+  private fromRequest(request: HandlerRequest): void {
+    const { job } = this.run;
+    const token = job.leaseToken ?? '';
+    this.ack =
+      request.type === 'snooze'
+        ? { type: 'snooze', id: job.id, token, runAt: this.parts.engine.clock.now() + request.ms }
+        : { type: 'cancel', id: job.id, token, reason: request.reason };
+    this.deliver();
+  }
+
+  private release(): void {
+    const { job } = this.run;
+    this.ack = { type: 'release', id: job.id, token: job.leaseToken ?? '' };
+  }
+
+  private failure(task: TaskDefinition<any, any> | undefined, error: unknown, permanent: boolean): void {
+    const { parts, run, info } = this;
+    const decision = decideFailure({
+      job: run.job,
+      task,
+      error,
+      info,
+      now: parts.engine.clock.now(),
+      permanent,
+      random: parts.random,
+      onPolicyError: (policyError, what) => parts.report(policyError, what),
+    });
+    this.ack = decision.ack;
+    this.announcement =
+      decision.outcome === 'retrying'
+        ? { kind: 'retrying', error, retryAt: decision.retryAt }
+        : { kind: decision.outcome, error };
+  }
+
+  /** Queues the ack; the slot is free from now on. */
+  private deliver(): void {
+    const ack = this.ack!;
+    this.delivered = true;
+    try {
+      this.parts.acks.send(ack, this);
+    } catch (error) {
+      this.ackFailed(error);
+      this.hooks.handlerSettled();
+      return;
+    }
+    this.hooks.handlerSettled();
+  }
+
+  acked(applied: boolean): void {
+    const { parts, info } = this;
+    const type = this.ack!.type;
+    if (!applied) {
+      parts.report(new LeaseLostError(this.run.job.id), `stale ${type} ack of job ${info.id}`);
+    } else if (this.announcement) {
+      try {
+        this.announce(this.announcement);
+      } catch (error) {
+        // A user logger that throws must not take the worker down with it.
+        parts.report(error, `announcing the ${type} of job ${info.id}`);
+      }
+    }
+    this.hooks.runFinished();
+  }
+
+  ackFailed(error: unknown): void {
+    this.parts.report(
+      error,
+      `acknowledging job ${this.info.id} (${this.ack!.type}); it will run again once its lease expires`,
+    );
+    this.hooks.runFinished();
+  }
+
+  private announce(announcement: Announcement): void {
+    const { engine } = this.parts;
+    const { info } = this;
+    if (announcement.kind === 'completed') {
+      const { durationMs } = announcement;
+      if (logsDebug(engine.logger)) jobLogger(engine.logger, info).debug({ durationMs }, 'job completed');
+      engine.emit('completed', { job: info, result: announcement.value, durationMs });
+      return;
+    }
+    const { error } = announcement;
+    const fields = { jobId: info.id, task: info.task, attempt: info.attempt, err: error };
+    if (announcement.kind === 'snoozed') {
+      if (logsDebug(engine.logger)) {
+        engine.logger.debug(fields, 'job attempt did not count as a failure; rescheduled');
+      }
+    } else if (announcement.kind === 'retrying') {
+      const retryAt = new Date(announcement.retryAt);
+      engine.logger.warn({ ...fields, retryAt }, 'job attempt failed; will retry');
+      engine.emit('retrying', { job: info, error, retryAt });
+    } else {
       engine.logger.error(fields, 'job failed');
       engine.emit('failed', { job: info, error });
-    },
-  };
-}
-
-function fromRequest(job: JobRecord, request: HandlerRequest, now: number): Outcome {
-  if (request.type === 'snooze') {
-    return { ack: { type: 'snooze', id: job.id, token: lease(job), runAt: now + request.ms } };
-  }
-  return { ack: { type: 'cancel', id: job.id, token: lease(job), reason: request.reason } };
-}
-
-function release(job: JobRecord): Outcome {
-  return { ack: { type: 'release', id: job.id, token: lease(job) } };
-}
-
-function lease(job: JobRecord): string {
-  return job.leaseToken ?? '';
-}
-
-async function deliver(
-  parts: RunnerParts,
-  run: JobRun,
-  info: JobInfo,
-  outcome: Outcome,
-  settled: (() => void) | undefined,
-): Promise<void> {
-  let applied: boolean;
-  try {
-    const pushed = parts.acks.push(outcome.ack);
-    settled?.();
-    applied = await pushed;
-  } catch (error) {
-    parts.report(
-      error,
-      `acknowledging job ${info.id} (${outcome.ack.type}); it will run again once its lease expires`,
-    );
-    return;
-  }
-  if (applied) {
-    try {
-      outcome.announce?.();
-    } catch (error) {
-      // A user logger that throws must not take the worker down with it.
-      parts.report(error, `announcing the ${outcome.ack.type} of job ${info.id}`);
     }
-    return;
   }
-  parts.report(new LeaseLostError(run.job.id), `stale ${outcome.ack.type} ack of job ${info.id}`);
 }
+
+const noRequest = (): null => null;

@@ -4,11 +4,14 @@ import type { Lease } from '../job.js';
 import type { Storage } from '../storage.js';
 import { BackgroundLoop } from './background-loop.js';
 
-interface Held {
-  lease: Lease;
-  /** Stops the job's handler: its lease is gone. */
-  lose: (error: LeaseLostError) => void;
+/** A held lease and who to tell when it is lost (the dispatcher's per-job object: no closure per job). */
+export interface LeaseHolder {
+  readonly lease: Lease;
+  /** Stops the job's handler (or drops the job if it has not started): its lease is gone. */
+  leaseLost(error: LeaseLostError): void;
 }
+
+type Held = LeaseHolder;
 
 export interface LeaseKeeperOptions {
   leaseMs: number;
@@ -55,12 +58,13 @@ export class LeaseKeeper {
     return this.loop.stop();
   }
 
-  /** Starts renewing `lease`; `lose` is called if it is lost. */
-  add(lease: Lease, lose: (error: LeaseLostError) => void): void {
+  /** Starts renewing `holder.lease`; `holder.leaseLost` is called if it is lost. */
+  add(holder: LeaseHolder): void {
+    const { lease } = holder;
     const previous = this.held.get(lease.id);
     // Claimed again under a new token: the earlier claim of this worker lost its lease.
     if (previous && previous.lease.token !== lease.token) this.lose(previous);
-    this.held.set(lease.id, { lease, lose });
+    this.held.set(lease.id, holder);
   }
 
   /** Stops renewing `lease` (its job was acknowledged). */
@@ -110,7 +114,7 @@ export class LeaseKeeper {
 
   private lose(held: Held): void {
     this.held.delete(held.lease.id);
-    held.lose(new LeaseLostError(held.lease.id));
+    held.leaseLost(new LeaseLostError(held.lease.id));
     this.options.onLost(held.lease);
   }
 }
