@@ -141,7 +141,10 @@ class Execution implements AckReceiver {
     if (!this.begin()) return;
     try {
       const requested = this.request();
-      if (requested) return this.fromRequest(requested);
+      if (requested) {
+        this.fromRequest(requested);
+        return;
+      }
       const task = this.task!;
       let result: string;
       try {
@@ -151,7 +154,8 @@ class Execution implements AckReceiver {
           v === null ? 'null' : toJson(v, `Result of task "${task.name}"`, this.parts.engine.maxPayloadBytes);
       } catch (error) {
         this.failure(task, error, true);
-        return this.deliver();
+        this.deliver();
+        return;
       }
       const { job } = this.run;
       this.ack = { type: 'complete', id: job.id, token: job.leaseToken ?? '', result };
@@ -170,7 +174,10 @@ class Execution implements AckReceiver {
     if (!this.begin()) return;
     try {
       const requested = this.request();
-      if (requested) return this.fromRequest(requested);
+      if (requested) {
+        this.fromRequest(requested);
+        return;
+      }
       // A handler that gives up because the worker is stopping is interrupted, not failed.
       if (this.run.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
         this.release();
