@@ -46,6 +46,11 @@ export interface ScheduleRow {
   updated_at: number;
 }
 
+/** A JSON array column; most rows hold the default `[]`, which needs no parse. */
+function parseList(text: string): any[] {
+  return text === '[]' ? [] : JSON.parse(text);
+}
+
 export function toJobRecord(row: JobRow, now: number): JobRecord {
   return {
     id: row.id,
@@ -61,12 +66,12 @@ export function toJobRecord(row: JobRow, now: number): JobRecord {
     finishedAt: row.finished_at,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    errors: JSON.parse(row.errors),
+    errors: parseList(row.errors),
     leaseToken: row.lease_token,
     leaseExpiresAt: row.lease_expires_at,
     workerId: row.worker_id,
     held: row.held === 1,
-    dependsOn: JSON.parse(row.depends_on),
+    dependsOn: parseList(row.depends_on),
     uniqueKey: row.unique_key,
     cancelReason: row.cancel_reason,
     retention: {
