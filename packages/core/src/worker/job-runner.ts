@@ -7,7 +7,7 @@ import type { JobInfo, TaskDefinition } from '../task.js';
 import { toJson } from '../validate.js';
 import type { AckBatcher, AckReceiver } from './ack-batcher.js';
 import type { Random } from './backoff.js';
-import { createHandlerContext, type HandlerRequest, HandlerSignal, jobLogger } from './handler-context.js';
+import { type HandlerRequest, HandlerSignal, JobContext, jobLogger } from './handler-context.js';
 import { type JobRun, ShutdownError } from './job-run.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
@@ -50,7 +50,7 @@ export function runJob(parts: RunnerParts, run: JobRun, hooks: RunHooks): void {
 class Execution implements AckReceiver {
   private info!: JobInfo;
   private task: TaskDefinition<any, any> | undefined;
-  private request: () => HandlerRequest | null = noRequest;
+  private ctx: JobContext | null = null;
   private started = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The handler's outcome was taken (returned, threw, timed out or abandoned): later ones are ignored. */
@@ -105,14 +105,8 @@ class Execution implements AckReceiver {
 
   private callHandler(task: TaskDefinition<any, any>, payload: unknown): void {
     const { run, parts } = this;
-    const { job } = run;
-    const { ctx, request } = createHandlerContext({
-      engine: parts.engine,
-      job: this.info,
-      run,
-      heartbeat: () => parts.leases.beatOne(job.id, job.leaseToken ?? ''),
-    });
-    this.request = request;
+    const ctx = new JobContext(parts.engine, this.info, run, parts.leases);
+    this.ctx = ctx;
     this.started = performance.now();
     const timeoutMs = task.timeout;
     if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
@@ -140,7 +134,7 @@ class Execution implements AckReceiver {
   private returned(value: unknown): void {
     if (!this.begin()) return;
     try {
-      const requested = this.request();
+      const requested = this.ctx?.requested ?? null;
       if (requested) {
         this.fromRequest(requested);
         return;
@@ -173,7 +167,7 @@ class Execution implements AckReceiver {
   private threw(error: unknown): void {
     if (!this.begin()) return;
     try {
-      const requested = this.request();
+      const requested = this.ctx?.requested ?? null;
       if (requested) {
         this.fromRequest(requested);
         return;
@@ -322,5 +316,3 @@ class Execution implements AckReceiver {
     }
   }
 }
-
-const noRequest = (): null => null;

@@ -113,4 +113,26 @@ describe('Worker: handler context', () => {
     expect(events.completed).toHaveLength(1);
     expect(events.failed).toHaveLength(1);
   });
+
+  it('methods taken off the context (destructured) still work', async () => {
+    const snoozing = defineTask({
+      name: 'destructured-snooze',
+      handler: async (payload: number, { snooze, heartbeat, job }) => {
+        await heartbeat();
+        if (job.attempt === 1 && payload === 1) snooze(5_000);
+        return 'done';
+      },
+    });
+    const cancelling = defineTask({
+      name: 'destructured-cancel',
+      handler: (_payload: null, { cancel }) => cancel('no longer wanted'),
+    });
+    const { docket, work } = await engineFixture([snoozing, cancelling]);
+    const a = await docket.enqueue(snoozing, 1);
+    const b = await docket.enqueue(cancelling, null);
+    await (await work()).drain();
+    const snoozed = await docket.getJob(a.id);
+    expect(snoozed).toMatchObject({ state: 'scheduled', attempts: 0 });
+    expect(await docket.getJob(b.id)).toMatchObject({ state: 'cancelled', cancelReason: 'no longer wanted' });
+  });
 });
