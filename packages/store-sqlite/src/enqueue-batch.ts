@@ -183,10 +183,14 @@ export function insertPlainBatch(
       if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') break;
       throw error;
     }
+    let woken: string | undefined;
     for (let k = 0; k < PLAIN_ROWS; k++) {
       const job = jobs[i + k]!;
       const state = states[k]!;
-      if (state !== 'waiting') wake.add(job.queue);
+      if (state !== 'waiting' && job.queue !== woken) {
+        woken = job.queue;
+        wake.add(woken);
+      }
       inserted.push(job.id);
       outcomes.push({ id: job.id, duplicate: false, state });
     }
