@@ -103,6 +103,52 @@ export function describeFocused(name: string, available: boolean, target: Focuse
       ).toBe(true);
     });
 
+    it('encodes a batch of mixed job shapes, flags and duplicates exactly, and claim returns what getJob reads', async () => {
+      const keep = { completed: null, failed: 5000, cancelled: null, dropPayload: true };
+      const a = job({ task: 'a', priority: 7, maxAttempts: 2 });
+      const b = job({ task: 'b', queue: 'other', retention: keep, runAt: T0 - 1 });
+      const held = job({ task: 'a', priority: 7, maxAttempts: 2, hold: true });
+      const uniq = job({ task: 'b', unique: { key: 'k:1', period: 60_000 } });
+      const dep = job({ task: 'a', dependsOn: [a.id, b.id, a.id] });
+      const dup = { ...job({ task: 'c' }), id: a.id };
+      const uniqDup = job({ task: 'b', unique: { key: 'k:1', period: null } });
+      const later = job({ task: 'b', queue: 'other', runAt: T0 + 50 });
+      const out = await store.enqueue({ jobs: [a, b, held, uniq, dep, dup, uniqDup, later], now: T0 });
+      expect(out).toEqual([
+        { id: a.id, duplicate: false, state: 'ready' },
+        { id: b.id, duplicate: false, state: 'ready' },
+        { id: held.id, duplicate: false, state: 'waiting' },
+        { id: uniq.id, duplicate: false, state: 'ready' },
+        { id: dep.id, duplicate: false, state: 'waiting' },
+        { id: a.id, duplicate: true, state: 'ready' },
+        { id: uniq.id, duplicate: true, state: 'ready' },
+        { id: later.id, duplicate: false, state: 'scheduled' },
+      ]);
+      const stored = async (id: string) => (await store.getJob({ id, now: T0 }))!;
+      expect(await stored(a.id)).toMatchObject({
+        task: 'a',
+        queue: 'default',
+        priority: 7,
+        maxAttempts: 2,
+        attempts: 0,
+      });
+      expect(await stored(b.id)).toMatchObject({ task: 'b', queue: 'other', retention: keep, runAt: T0 - 1 });
+      expect(await stored(held.id)).toMatchObject({ held: true, state: 'waiting', priority: 7 });
+      expect(await stored(uniq.id)).toMatchObject({ uniqueKey: 'k:1', state: 'ready' });
+      expect(await stored(dep.id)).toMatchObject({ dependsOn: [a.id, b.id], state: 'waiting' });
+      expect(await stored(later.id)).toMatchObject({ queue: 'other', state: 'scheduled', runAt: T0 + 50 });
+      const claimed = await store.claim({
+        queues: ['default', 'other'],
+        limit: 10,
+        now: T0 + 50,
+        leaseMs: 1000,
+        token: 'tok',
+        workerId: 'w1',
+      });
+      expect(claimed.map((j) => j.id)).toEqual([a.id, uniq.id, b.id, later.id]);
+      for (const j of claimed) expect(j).toEqual(await store.getJob({ id: j.id, now: T0 + 50 }));
+    });
+
     it('promotes due scheduled jobs inside claim and respects pause', async () => {
       const later = job({ runAt: T0 + 100, priority: 5 });
       const now = job();
