@@ -32,8 +32,6 @@ class Claimed implements LeaseHolder, RunHooks {
   run: JobRun | null = null;
   /** The handler is over and the ack is queued: the job no longer holds a handler slot. */
   settled = false;
-  /** `performance.now()` at the handler's start. */
-  startedAt = 0;
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -46,8 +44,8 @@ class Claimed implements LeaseHolder, RunHooks {
     this.dispatcher.onLeaseLost(this, error);
   }
 
-  handlerSettled(): void {
-    this.dispatcher.onSettled(this);
+  handlerSettled(durationMs: number): void {
+    this.dispatcher.onSettled(this, durationMs);
   }
 
   runFinished(): void {
@@ -320,7 +318,6 @@ export class Dispatcher {
   private begin(claimed: Claimed): void {
     const run = new JobRun(claimed.job);
     claimed.run = run;
-    claimed.startedAt = performance.now();
     this.handlers++;
     this.active.add(claimed);
     runJob(this.parts, run, claimed);
@@ -338,11 +335,11 @@ export class Dispatcher {
   }
 
   /** @internal `claimed`'s handler is over and its ack is queued. */
-  onSettled(claimed: Claimed): void {
+  onSettled(claimed: Claimed, durationMs: number): void {
     if (claimed.settled) return;
     claimed.settled = true;
     this.handlers--;
-    this.recordDuration(performance.now() - claimed.startedAt);
+    this.recordDuration(durationMs);
     this.freed();
   }
 

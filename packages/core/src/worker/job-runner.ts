@@ -23,8 +23,11 @@ export interface RunnerParts {
 
 /** What the dispatcher hears of one job's run. */
 export interface RunHooks {
-  /** The handler is over and its ack is queued (not yet stored): the job's slot is free. */
-  handlerSettled(): void;
+  /**
+   * The handler is over and its ack is queued (not yet stored): the job's slot
+   * is free. `durationMs`: how long the handler ran (0 if it never started).
+   */
+  handlerSettled(durationMs: number): void;
   /** Nothing more happens to the job here: its ack was stored, refused or given up (or there is none). */
   runFinished(): void;
 }
@@ -52,6 +55,7 @@ class Execution implements AckReceiver {
   private task: TaskDefinition<any, any> | undefined;
   private ctx: JobContext | null = null;
   private started = 0;
+  private duration = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The handler's outcome was taken (returned, threw, timed out or abandoned): later ones are ignored. */
   private ended = false;
@@ -156,7 +160,7 @@ class Execution implements AckReceiver {
       this.announcement = {
         kind: 'completed',
         value: value ?? null,
-        durationMs: performance.now() - this.started,
+        durationMs: this.elapsed(),
       };
       this.deliver();
     } catch (error) {
@@ -196,6 +200,12 @@ class Execution implements AckReceiver {
     this.deliver();
   }
 
+  /** Milliseconds since the handler started, measured once (0 if it never started). */
+  private elapsed(): number {
+    if (this.duration < 0) this.duration = this.started === 0 ? 0 : performance.now() - this.started;
+    return this.duration;
+  }
+
   /** Takes the first outcome of the handler; false for any later one. */
   private begin(): boolean {
     if (this.ended) return false;
@@ -214,7 +224,7 @@ class Execution implements AckReceiver {
       this.deliver();
     } catch (again) {
       this.parts.report(again, `running job ${this.run.job.id}`);
-      this.hooks.handlerSettled();
+      this.hooks.handlerSettled(this.elapsed());
       this.hooks.runFinished();
     }
   }
@@ -261,10 +271,10 @@ class Execution implements AckReceiver {
       this.parts.acks.send(ack, this);
     } catch (error) {
       this.ackFailed(error);
-      this.hooks.handlerSettled();
+      this.hooks.handlerSettled(this.elapsed());
       return;
     }
-    this.hooks.handlerSettled();
+    this.hooks.handlerSettled(this.elapsed());
   }
 
   acked(applied: boolean): void {
