@@ -43,6 +43,9 @@ interface KnownJob {
   cascade_cause: string | null;
 }
 
+/** SQLSTATE of a unique index violation. */
+const UNIQUE_VIOLATION = '23505';
+
 /** Above this many distinct unique keys a batch locks uniqueness schema-wide, not per key. */
 const MAX_KEY_LOCKS = 64;
 
@@ -52,6 +55,11 @@ export interface EnqueueContext {
   schema: string;
   /** The NOTIFY channel, or null when the caller wakes the queues itself after the commit. */
   channel: string | null;
+  /**
+   * Each statement of `enqueueSimple` is its own transaction (the store's pool, not a
+   * caller's `tx`): it may try the insert without ON CONFLICT first, since a failure aborts nothing else.
+   */
+  autocommit: boolean;
 }
 
 export interface EnqueueResult {
@@ -90,11 +98,21 @@ export async function enqueueSimple(
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt === 3)
       throw new Error(`enqueue: ids ${pending.map((i) => jobs[i]!.id).join(', ')} keep changing hands`);
-    const [row] = await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimple, [
+    const values = [
       ...simpleColumns(jobs, states, pending).map((col, c) => (c < 5 ? JSON.stringify(col) : col)),
       now,
       ctx.channel,
-    ]);
+    ];
+    let row: { taken: string[]; woken: string[] } | undefined;
+    if (ctx.autocommit && attempt === 0) {
+      try {
+        [row] = await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimpleStrict, values);
+      } catch (error) {
+        // A taken id: nothing was inserted; the ON CONFLICT statement below sorts the batch out.
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      }
+    }
+    row ??= (await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimple, values))[0];
     for (const queue of row!.woken) woken.add(queue);
     if (row!.taken.length === 0) break;
     for (const known of await run<KnownJob>(db, ctx.sql.findIds, [row!.taken])) takenBy.set(known.id, known);

@@ -56,33 +56,18 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
      * Returns one row: `taken` text[] (ids that already existed: nothing
      * inserted for them), `woken` text[] (queues that got ready or scheduled jobs).
      */
-    insertSimple: make(
-      'ins1',
-      `WITH ins AS (
-         INSERT INTO ${s}.jobs (id, task, queue, state, payload, priority, run_at, created_at, max_attempts, held,
-           ret_completed, ret_failed, ret_cancelled, drop_payload)
-         SELECT x.id, x.task, x.queue, x.state, x.payload, x.priority, x.run_at, $14, x.max_attempts, x.held,
-           x.ret_completed, x.ret_failed, x.ret_cancelled, x.drop_payload
-         FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json),
-           json_array_elements_text($3::json), json_array_elements_text($4::json), json_array_elements_text($5::json),
-           unnest($6::int[]), unnest($7::int8[]), unnest($8::int[]), unnest($9::bool[]), unnest($10::int8[]),
-           unnest($11::int8[]), unnest($12::int8[]), unnest($13::bool[]))
-           AS x(id, task, queue, state, payload, priority, run_at, max_attempts, held,
-             ret_completed, ret_failed, ret_cancelled, drop_payload)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id, queue, state
-       ), wake AS (
-         SELECT coalesce(array_agg(DISTINCT ins.queue), '{}') AS queues FROM ins WHERE ins.state IN ('ready','scheduled')
-       ), notify AS (
-         SELECT pg_notify($15, string_agg(q.name, ',')) FROM wake, unnest(wake.queues) AS q(name)
-         WHERE $15::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
-         HAVING count(*) > 0
-       )
-       SELECT (SELECT coalesce(array_agg(t.id), '{}') FROM json_array_elements_text($1::json) AS t(id)
-               WHERE t.id NOT IN (SELECT ins.id FROM ins)) AS taken,
-         wake.queues AS woken
-       FROM wake LEFT JOIN notify ON true`,
-    ),
+    insertSimple: make('ins1', simpleInsert(s, 'ON CONFLICT (id) DO NOTHING')),
+
+    /**
+     * `insertSimple` without `ON CONFLICT`: a duplicate id fails the whole
+     * statement (unique_violation on jobs_pkey) instead of being skipped, so
+     * only for a statement that is its own transaction (the store's pool),
+     * which then retries with `insertSimple`. Speculative insertion costs a
+     * second jobs_pkey probe and a WAL record per row: 1,000 rows into a
+     * 20,000-row table, 13,164 → 10,289 buffer hits and 6,060 → 5,060 WAL records.
+     * Same parameters and result (`taken` is always empty).
+     */
+    insertSimpleStrict: make('ins1s', simpleInsert(s, '')),
 
     /**
      * Wakes the unpaused queues among $2 (text[]) on channel $1, in a
@@ -170,3 +155,31 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
 }
 
 export type EnqueueSql = ReturnType<typeof enqueueSql>;
+
+/** The text of `insertSimple` with the given conflict clause. */
+function simpleInsert(s: string, onConflict: string): string {
+  return `WITH ins AS (
+         INSERT INTO ${s}.jobs (id, task, queue, state, payload, priority, run_at, created_at, max_attempts, held,
+           ret_completed, ret_failed, ret_cancelled, drop_payload)
+         SELECT x.id, x.task, x.queue, x.state, x.payload, x.priority, x.run_at, $14, x.max_attempts, x.held,
+           x.ret_completed, x.ret_failed, x.ret_cancelled, x.drop_payload
+         FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json),
+           json_array_elements_text($3::json), json_array_elements_text($4::json), json_array_elements_text($5::json),
+           unnest($6::int[]), unnest($7::int8[]), unnest($8::int[]), unnest($9::bool[]), unnest($10::int8[]),
+           unnest($11::int8[]), unnest($12::int8[]), unnest($13::bool[]))
+           AS x(id, task, queue, state, payload, priority, run_at, max_attempts, held,
+             ret_completed, ret_failed, ret_cancelled, drop_payload)
+         ${onConflict}
+         RETURNING id, queue, state
+       ), wake AS (
+         SELECT coalesce(array_agg(DISTINCT ins.queue), '{}') AS queues FROM ins WHERE ins.state IN ('ready','scheduled')
+       ), notify AS (
+         SELECT pg_notify($15, string_agg(q.name, ',')) FROM wake, unnest(wake.queues) AS q(name)
+         WHERE $15::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
+         HAVING count(*) > 0
+       )
+       SELECT (SELECT coalesce(array_agg(t.id), '{}') FROM json_array_elements_text($1::json) AS t(id)
+               WHERE t.id NOT IN (SELECT ins.id FROM ins)) AS taken,
+         wake.queues AS woken
+       FROM wake LEFT JOIN notify ON true`;
+}

@@ -116,8 +116,13 @@ export class PostgresStore implements Storage {
       throw new InvalidOptionError('PostgresStore needs { connectionString } or { pool }.');
     }
     const make = statementFactory(schema, options.preparedStatements ?? true);
-    this.enqueueCtx = { sql: enqueueSql(this.quoted, make), schema, channel: this.channel };
-    this.ownEnqueueCtx = { ...this.enqueueCtx, channel: null };
+    this.enqueueCtx = {
+      sql: enqueueSql(this.quoted, make),
+      schema,
+      channel: this.channel,
+      autocommit: false,
+    };
+    this.ownEnqueueCtx = { ...this.enqueueCtx, channel: null, autocommit: true };
     this.dispatch = dispatchSql(this.quoted, make);
     this.operator = operatorSql(this.quoted, make);
     this.inspect = inspectSql(this.quoted, make);
