@@ -31,7 +31,7 @@ import { cancelDependents } from './dependencies.js';
 import { insertBatch, insertPlainBatch, insertPlainJob, isPlain } from './enqueue-batch.js';
 import { JobLister } from './list-jobs.js';
 import { migrate } from './migrate.js';
-import { type JobRow, toJobRecord, toScheduleRecord } from './rows.js';
+import { claimedToJobRecord, claimOrder, type JobRow, toJobRecord, toScheduleRecord } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { type Tables, tablesFor } from './tables.js';
 import { WakeHub } from './wake.js';
@@ -202,8 +202,8 @@ export class SqliteStore implements Storage {
           expires: now + leaseMs,
           worker: workerId,
         });
-        rows.sort((a, b) => b.priority - a.priority || a.run_at - b.run_at || a.seq - b.seq);
-        for (const row of rows) claimed.push(toJobRecord(row, now));
+        rows.sort(claimOrder);
+        for (const row of rows) claimed.push(claimedToJobRecord(row, now));
       }
       return claimed;
     });

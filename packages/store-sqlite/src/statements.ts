@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { JobRow, ScheduleRow } from './rows.js';
+import { CLAIMED_COLUMNS, type ClaimedRow, type JobRow, type ScheduleRow } from './rows.js';
 import type { Tables } from './tables.js';
 
 const CLAIMABLE = `('ready', 'scheduled', 'retrying')`;
@@ -37,6 +37,10 @@ export function prepareStatements(db: Database.Database, t: Tables) {
   const p = <P extends unknown[] | object = any, R = unknown>(
     sql: string,
   ): Statement<P extends unknown[] ? P : [P], R> => db.prepare(sql) as any;
+  /** A statement whose rows come as arrays of the selected columns, in order. */
+  const raw = <P extends unknown[] | object = any, R = unknown>(
+    sql: string,
+  ): Statement<P extends unknown[] ? P : [P], R> => db.prepare(sql).raw(true) as any;
   return {
     // ─── Jobs: reads ──────────────────────────────────────────────────────
     /** [id] → JobRow */
@@ -112,17 +116,17 @@ export function prepareStatements(db: Database.Database, t: Tables) {
     /** [depends_on, job_id] */
     insertDep: p<[string, string]>(`INSERT OR IGNORE INTO ${t.deps} (depends_on, job_id) VALUES (?, ?)`),
     /**
-     * @queue @now @limit @token @expires @worker → JobRow of each job claimed:
-     * the queue's first @limit claimable jobs in rule-2 order become active.
-     * RETURNING order is unspecified: the caller sorts.
+     * @queue @now @limit @token @expires @worker → ClaimedRow (an array, raw
+     * mode) of each job claimed: the queue's first @limit claimable jobs in
+     * rule-2 order become active. RETURNING order is unspecified: the caller sorts.
      */
-    claim: p<object, JobRow>(
+    claim: raw<object, ClaimedRow>(
       `UPDATE ${t.jobs} SET state = 'active', lease_token = @token, lease_expires_at = @expires,
          attempts = attempts + 1, started_at = @now, worker_id = @worker
        WHERE seq IN (
          SELECT seq FROM ${t.jobs} WHERE queue = @queue AND state IN ${CLAIMABLE} AND run_at <= @now
          ORDER BY priority DESC, run_at, seq LIMIT @limit)
-       RETURNING *`,
+       RETURNING ${CLAIMED_COLUMNS}`,
     ),
     /** @id @token @expires → changes 1 if renewed. */
     heartbeat: p(`UPDATE ${t.jobs} SET lease_expires_at = @expires WHERE ${FENCE}`),
