@@ -152,7 +152,11 @@ export class RedisStore implements Storage {
     if (params.jobs.length === 0) return [];
     const args = encodeJobs(params.jobs);
     args.unshift(params.now);
-    return toOutcomes(await this.run('enqueue', args), params.jobs);
+    // A single plain job (no hold, unique key or dependency) takes the lean script.
+    const first = params.jobs[0]!;
+    const one =
+      params.jobs.length === 1 && !first.hold && first.unique === null && first.dependsOn.length === 0;
+    return toOutcomes(await this.run(one ? 'enqueueOne' : 'enqueue', args), params.jobs);
   }
 
   // ─── Dispatch ──────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import countJobs from './lua/count-jobs.lua';
 import deleteExpired from './lua/delete-expired.lua';
 import dueSchedules from './lua/due-schedules.lua';
 import enqueue from './lua/enqueue.lua';
+import enqueueOne from './lua/enqueue-one.lua';
 import expiredLeases from './lua/expired-leases.lua';
 import fireSchedule from './lua/fire-schedule.lua';
 import heartbeat from './lua/heartbeat.lua';
@@ -31,6 +32,7 @@ const SOURCES = {
   deleteExpired,
   dueSchedules,
   enqueue,
+  enqueueOne,
   expiredLeases,
   fireSchedule,
   heartbeat,
