@@ -202,6 +202,7 @@ export class Dispatcher {
         continue;
       }
       if (this.stopping) break;
+      if (claimed > 0) this.drainedQueues = false;
       if (claimed === limit) {
         // A store that answers without I/O (memory) would otherwise never let timers or I/O run.
         if (++claimsInARow >= CLAIMS_BEFORE_YIELD) {
