@@ -73,6 +73,9 @@ export class PostgresStore implements Storage {
   private readonly enqueueCtx: EnqueueContext;
   /** As enqueueCtx, without the NOTIFY inside the statement: the store's own transactions wake after commit. */
   private readonly ownEnqueueCtx: EnqueueContext;
+  /** The store's own transactions, NOTIFY inside the statement (an enqueue with no other in flight). */
+  private readonly inlineEnqueueCtx: EnqueueContext;
+  private enqueuesInFlight = 0;
   private readonly pendingWakes = new Set<string>();
   private wakeFlight: Promise<void> | null = null;
   private readonly dispatch: DispatchSql;
@@ -123,6 +126,7 @@ export class PostgresStore implements Storage {
       autocommit: false,
     };
     this.ownEnqueueCtx = { ...this.enqueueCtx, channel: null, autocommit: true };
+    this.inlineEnqueueCtx = { ...this.enqueueCtx, autocommit: true };
     this.dispatch = dispatchSql(this.quoted, make);
     this.operator = operatorSql(this.quoted, make);
     this.inspect = inspectSql(this.quoted, make);
@@ -175,11 +179,21 @@ export class PostgresStore implements Storage {
         : await enqueueInTransaction(db, this.enqueueCtx, jobs, now);
       return result.outcomes;
     }
-    const ctx = this.ownEnqueueCtx;
-    const result = isSimpleBatch(jobs)
-      ? await enqueueSimple(this.pool, ctx, jobs, now)
-      : await transaction(this.pool, (client) => enqueueInTransaction(client, ctx, jobs, now));
-    this.wakeAfterCommit(result.woken);
+    // Alone, an enqueue NOTIFYs inside its own statement (one statement per enqueue); with other enqueues
+    // of this instance in flight it leaves the wake-up to wakeAfterCommit, so concurrent enqueuers do not
+    // serialise on the notify lock through each other's WAL flush.
+    const inline = this.enqueuesInFlight === 0;
+    const ctx = inline ? this.inlineEnqueueCtx : this.ownEnqueueCtx;
+    this.enqueuesInFlight++;
+    let result: Awaited<ReturnType<typeof enqueueSimple>>;
+    try {
+      result = isSimpleBatch(jobs)
+        ? await enqueueSimple(this.pool, ctx, jobs, now)
+        : await transaction(this.pool, (client) => enqueueInTransaction(client, ctx, jobs, now));
+    } finally {
+      this.enqueuesInFlight--;
+    }
+    if (!inline) this.wakeAfterCommit(result.woken);
     this.wakeLocally(result.woken);
     return result.outcomes;
   }
