@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TimeoutError } from '../../src/errors.js';
 import { BackgroundLoop, errorBackoff } from '../../src/worker/background-loop.js';
-import { runWithTimeout } from '../../src/worker/timeout.js';
 import { WakeSignal } from '../../src/worker/wake-signal.js';
-
-const never = new Promise<void>(() => {});
 
 describe('WakeSignal', () => {
   it('remembers a wake that came before the sleep', async () => {
@@ -69,49 +65,5 @@ describe('BackgroundLoop', () => {
   it('backs off 1 s, 2 s, 4 s… up to 60 s', () => {
     expect([1, 2, 3, 7, 30].map((n) => errorBackoff(n))).toEqual([1000, 2000, 4000, 60_000, 60_000]);
     expect(errorBackoff(2, 10)).toBe(20);
-  });
-});
-
-describe('runWithTimeout', () => {
-  it('settles with the handler result or its error, sync or async', async () => {
-    const controller = new AbortController();
-    const opts = { timeoutMs: undefined, controller, abandon: never };
-    expect(await runWithTimeout(() => 42, opts)).toEqual({ kind: 'returned', value: 42 });
-    expect(await runWithTimeout(async () => 'x', opts)).toEqual({ kind: 'returned', value: 'x' });
-    const error = new Error('sync');
-    expect(
-      await runWithTimeout(() => {
-        throw error;
-      }, opts),
-    ).toEqual({ kind: 'threw', error });
-    expect(controller.signal.aborted).toBe(false);
-  });
-
-  it('times out, aborting the signal with the TimeoutError', async () => {
-    const controller = new AbortController();
-    const settled = await runWithTimeout(() => never, { timeoutMs: 5, controller, abandon: never });
-    expect(settled.kind).toBe('timedOut');
-    expect(controller.signal.reason).toBeInstanceOf(TimeoutError);
-  });
-
-  it('ignores timeouts too long for a timer instead of firing at once', async () => {
-    const controller = new AbortController();
-    const later = () => new Promise((resolve) => setTimeout(() => resolve('ok'), 10));
-    const settled = await runWithTimeout(later, {
-      timeoutMs: 2 ** 40,
-      controller,
-      abandon: never,
-    });
-    expect(settled).toEqual({ kind: 'returned', value: 'ok' });
-  });
-
-  it('settles as abandoned when told to stop waiting', async () => {
-    const controller = new AbortController();
-    const settled = await runWithTimeout(() => never, {
-      timeoutMs: undefined,
-      controller,
-      abandon: Promise.resolve(),
-    });
-    expect(settled).toEqual({ kind: 'abandoned' });
   });
 });

@@ -78,4 +78,33 @@ describe('Worker: slots and lazy per-job state', () => {
     await worker.stop({ timeout: 1000 });
     expect(await seen.promise).toBeInstanceOf(ShutdownError);
   });
+
+  it('runs synchronous handlers (returning or throwing) and completes a handler well within its timeout', async () => {
+    const syncOk = defineTask({ name: 'sync-ok', handler: (payload: number) => payload * 2 });
+    const syncThrow = defineTask({
+      name: 'sync-throw',
+      maxAttempts: 1,
+      handler: () => {
+        throw new Error('sync failure');
+      },
+    });
+    const withinTimeout = defineTask({
+      name: 'within-timeout',
+      timeout: 60_000,
+      handler: () => new Promise((resolve) => setTimeout(() => resolve('ok'), 10)),
+    });
+    const { docket, work, events } = await engineFixture([syncOk, syncThrow, withinTimeout], {
+      clock: systemClock,
+    });
+    const a = await docket.enqueue(syncOk, 21);
+    const b = await docket.enqueue(syncThrow, null);
+    const c = await docket.enqueue(withinTimeout, null);
+    await (await work()).drain();
+    expect(await docket.getJob(a.id)).toMatchObject({ state: 'completed', result: 42 });
+    const failed = await docket.getJob(b.id);
+    expect(failed).toMatchObject({ state: 'failed' });
+    expect(failed!.errors[0]!.message).toBe('sync failure');
+    expect(await docket.getJob(c.id)).toMatchObject({ state: 'completed', result: 'ok' });
+    expect(events.failed).toHaveLength(1);
+  });
 });
