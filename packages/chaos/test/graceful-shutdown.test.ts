@@ -10,10 +10,10 @@ import type { Namespace } from '../src/store-variants.js';
 import { SHARED_VARIANTS, VARIANTS } from '../src/store-variants.js';
 import { until } from '../src/wait.js';
 
-// Scenario 5: SIGTERM to a worker process with jobs in flight. The core claims at most its free slots
-// (no prefetch buffer), so the "prefetched" jobs are those of a claim still in flight when the stop
-// begins; the dispatcher releases them like unstarted work. Here: the ready jobs behind the running
-// ones must stay ready with no attempt charged.
+// Scenario 5: SIGTERM to a worker process with jobs in flight. "Prefetched" jobs come in two kinds:
+// those the dispatcher claimed ahead of its free slots and holds in its buffer (leased, not started),
+// and those of a claim still in flight when the stop begins; both go back to ready uncharged (the last
+// two describe blocks). Here: the ready jobs behind the running ones stay ready with no attempt charged.
 const LEASE_MS = 1000;
 
 for (const variant of SHARED_VARIANTS) {
@@ -200,6 +200,78 @@ for (const variant of VARIANTS) {
       await until('every job completed', async () => (await stateCounts(docket)).completed === jobs.length);
       await second.stop();
       expect([...runs.values()]).toEqual(Array(jobs.length).fill(1));
+      for (const { id } of jobs) expect((await docket.getJob(id))?.attempts).toBe(1);
+    });
+  });
+}
+
+// The prefetch buffer: jobs claimed ahead of the free slots and waiting for one when stop() begins.
+for (const variant of VARIANTS) {
+  describe.runIf(variant.available)(`graceful shutdown with a full prefetch buffer (${variant.kind})`, () => {
+    const cleanup: Array<() => Promise<unknown> | unknown> = [];
+    afterEach(async () => {
+      for (const fn of cleanup.splice(0).reverse()) await fn();
+    });
+
+    it('buffered jobs go back to ready uncharged, the running one too after the deadline; a new worker runs each once', async () => {
+      const ns = await variant.fresh();
+      cleanup.push(() => ns.destroy());
+      const runs = new Map<string, number>();
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      const task = defineTask({
+        name: 'buffered',
+        queue: 'buffered',
+        handler: async (payload: { wait: boolean }, ctx) => {
+          runs.set(ctx.job.id, (runs.get(ctx.job.id) ?? 0) + 1);
+          if (payload.wait) await gate; // ignores its signal: released at the stop deadline
+        },
+      });
+      const docket = new Docket({ store: ns.open(), tasks: [task], logger: silentLogger });
+      docket.on('error', () => {});
+      cleanup.push(() => docket.close({ timeout: 1000 }));
+      await docket.setup();
+      const options = {
+        queues: ['buffered'],
+        concurrency: 1,
+        prefetch: 10,
+        pollIntervalMs: 50,
+        rescuer: false,
+        scheduler: false,
+        cleaner: false,
+      } as const;
+      const first = docket.work(options);
+      // A quick job first: the dispatcher only prefetches once it knows its handlers are fast.
+      const [quick] = await docket.enqueueMany([{ task, payload: { wait: false } }]);
+      await until(
+        'the quick job completed',
+        async () => (await docket.getJob(quick!.id))?.state === 'completed',
+      );
+      const jobs = await docket.enqueueMany(
+        Array.from({ length: 30 }, () => ({ task, payload: { wait: true } })),
+      );
+      // One running, ten buffered.
+      await until('one running job and a full buffer', async () => (await stateCounts(docket)).active === 11);
+      expect(runs.size).toBe(2);
+      await first.stop({ timeout: 100 });
+
+      for (const { id } of jobs) {
+        const job = await docket.getJob(id);
+        expect([job?.state, job?.attempts, job?.errors]).toEqual(['ready', 0, []]);
+      }
+      openGate();
+      const second = docket.work(options);
+      await until(
+        'every job completed',
+        async () => (await stateCounts(docket)).completed === jobs.length + 1,
+      );
+      await second.stop();
+      // The interrupted job ran twice (once cut off by the stop), every other job once.
+      const counts = jobs.map(({ id }) => runs.get(id));
+      expect(counts.filter((n) => n === 2)).toHaveLength(1);
+      expect(counts.filter((n) => n === 1)).toHaveLength(jobs.length - 1);
       for (const { id } of jobs) expect((await docket.getJob(id))?.attempts).toBe(1);
     });
   });
