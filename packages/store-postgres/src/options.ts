@@ -25,7 +25,7 @@ export interface PostgresStoreOptions {
    * statements only), which saves a WAL flush per claim. A server crash may
    * then forget the last fraction of a second of claims and lease renewals:
    * those jobs become claimable again and may run twice, which at-least-once
-   * delivery allows; enqueues and acknowledgements always commit durably.
+   * delivery allows; enqueues always commit durably, acknowledgements unless `durableAcks: false`.
    */
   durableLeases?: boolean;
   /**
