@@ -102,6 +102,8 @@ export class Dispatcher {
    * notification, the earliest `runAt` or the safety poll does).
    */
   private drainedQueues = false;
+  /** The `now` of the latest claim: what `nextRunAt` must look past (see `sleepTime`). */
+  private lastClaimAt = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -249,10 +251,12 @@ export class Dispatcher {
     const { store, clock } = this.engine;
     const { selection, leaseMs, workerId } = this.options;
     const token = randomUUID();
+    const now = clock.now();
+    this.lastClaimAt = now;
     const claimed = await store.claim({
       queues: selection.order(this.parts.random),
       limit,
-      now: clock.now(),
+      now,
       leaseMs,
       token,
       workerId,
@@ -385,13 +389,18 @@ export class Dispatcher {
     );
   }
 
-  /** Until the earliest future `runAt`, at most the safety poll. */
+  /**
+   * Until the earliest `runAt` the last claim could not take, at most the
+   * safety poll. `nextRunAt` is asked past the claim's `now`, not the current
+   * time: a job that fell due between the two is then seen (and claimed after
+   * a 1 ms sleep) instead of being skipped until the safety poll.
+   */
   private async sleepTime(): Promise<number> {
     const { store, clock } = this.engine;
     const { selection, pollIntervalMs } = this.options;
     let next: number | null;
     try {
-      next = await store.nextRunAt({ queues: [...selection.queues], now: clock.now() });
+      next = await store.nextRunAt({ queues: [...selection.queues], now: this.lastClaimAt });
     } catch (error) {
       this.parts.report(error, 'nextRunAt');
       return pollIntervalMs;

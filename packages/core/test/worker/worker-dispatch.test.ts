@@ -145,6 +145,28 @@ describe('Worker: dispatching', () => {
     expect(nextRunAt).toHaveBeenCalled();
   });
 
+  it('a job falling due between an empty claim and the nextRunAt read is not left to the safety poll', async () => {
+    const done: number[] = [];
+    const task = defineTask({
+      name: 'due-in-between',
+      handler: async (payload: number) => {
+        done.push(payload);
+      },
+    });
+    const { docket, clock, store, work } = await engineFixture([task]);
+    await docket.enqueue(task, 1, { delay: 40 });
+    // The worst moment: the claim finds nothing, then time passes the job's runAt before nextRunAt runs.
+    const claim = store.claim.bind(store);
+    vi.spyOn(store, 'claim').mockImplementation(async (params) => {
+      const claimed = await claim(params);
+      if (claimed.length === 0 && done.length === 0) clock.advance(50);
+      return claimed;
+    });
+    await work({ pollIntervalMs: 60_000 });
+    await until(() => done.length === 1, 2000);
+    expect(done).toEqual([1]);
+  });
+
   it('a delayed job enqueued while the worker sleeps on its safety poll starts near its runAt', async () => {
     const started: number[] = [];
     const task = defineTask({
