@@ -117,7 +117,10 @@ export interface Storage {
    * Reaching `failed` or `cancelled` cancels every dependent, transitively,
    * with a reason naming the job it waited for (which may in turn name the
    * failed root) (rule 8). Every terminal transition sets
-   * `finishedAt = now` and `deleteAt` from the job's retention.
+   * `finishedAt = now` and `deleteAt` from the job's retention. A store may
+   * instead delete, in the same transition, a job whose retention for its
+   * new state is 0 and that holds no unique key (what `deleteExpired` would
+   * do at once; `getJob` then returns `null`).
    */
   acknowledge(params: AcknowledgeParams): Promise<boolean[]>;
 
