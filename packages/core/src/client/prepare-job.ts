@@ -147,22 +147,10 @@ function toDependsOn(dependsOn: unknown, ownId: string, batch: BatchPosition | u
  *
  * The payload is stored as given, not as the schema's output, so that the
  * worker's second validation sees the same input the first one accepted.
- */
-export async function prepareJob(
-  env: PrepareEnvironment,
-  now: number,
-  taskRef: TaskDefinition<any, any> | string,
-  payload: unknown,
-  options: EnqueueOptions = {},
-  batch?: BatchPosition,
-): Promise<NewJob> {
-  return prepareJobNow(env, now, taskRef, payload, options, batch);
-}
-
-/**
- * {@link prepareJob} without a promise when it needs none: synchronous (and
- * throwing synchronously) unless the task has a schema, whose validation
- * may be asynchronous. For the enqueue paths, which call it once per job.
+ *
+ * Synchronous (and throwing synchronously) unless the task has a schema, whose
+ * validation may be asynchronous: the enqueue paths call it once per job and
+ * skip a promise when they can; `await` it anywhere else.
  */
 export function prepareJobNow(
   env: PrepareEnvironment,
@@ -229,3 +217,7 @@ function finishJob(
   job.retention = resolveRetention(task.retention, env.queueRetention(job.queue), env.retention);
   return job;
 }
+
+/** {@link prepareJobNow} as a promise: a synchronous throw becomes a rejection. */
+export const prepareJob = async (...args: Parameters<typeof prepareJobNow>): Promise<NewJob> =>
+  prepareJobNow(...args);

@@ -2,7 +2,7 @@ import type { UpsertScheduleInput } from '../storage.js';
 import type { TaskDefinition } from '../task.js';
 import { assertName } from '../validate.js';
 import { nextTick, parseScheduleRule, ruleKey, type ScheduleRuleInput } from '../worker/schedule-rule.js';
-import { type PrepareEnvironment, prepareJob } from './prepare-job.js';
+import { type PrepareEnvironment, prepareJobNow } from './prepare-job.js';
 import { type ScheduleJobOptions, scheduleJobOptions } from './schedule-view.js';
 
 /**
@@ -22,7 +22,7 @@ export async function prepareSchedule(
   assertName('schedule', name);
   const parsed = parseScheduleRule(rule);
   const jobOptions = scheduleJobOptions(options);
-  const job = await prepareJob(env, now, task, payload, jobOptions);
+  const job = await prepareJobNow(env, now, task, payload, jobOptions);
   return {
     name,
     rule: ruleKey(parsed),

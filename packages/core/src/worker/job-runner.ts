@@ -138,11 +138,7 @@ class Execution implements AckReceiver {
   private returned(value: unknown): void {
     if (!this.begin()) return;
     try {
-      const requested = this.ctx?.requested ?? null;
-      if (requested) {
-        this.fromRequest(requested);
-        return;
-      }
+      if (this.answerRequest()) return;
       const task = this.task!;
       let result: string;
       try {
@@ -171,11 +167,7 @@ class Execution implements AckReceiver {
   private threw(error: unknown): void {
     if (!this.begin()) return;
     try {
-      const requested = this.ctx?.requested ?? null;
-      if (requested) {
-        this.fromRequest(requested);
-        return;
-      }
+      if (this.answerRequest()) return;
       // A handler that gives up because the worker is stopping is interrupted, not failed.
       if (this.run.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
         this.release();
@@ -227,6 +219,14 @@ class Execution implements AckReceiver {
       this.hooks.handlerSettled(this.elapsed());
       this.hooks.runFinished();
     }
+  }
+
+  /** Acknowledges what the handler asked for through its context (snooze, cancel), if anything: that wins over how it ended. */
+  private answerRequest(): boolean {
+    const request = this.ctx?.requested ?? null;
+    if (!request) return false;
+    this.fromRequest(request);
+    return true;
   }
 
   private fromRequest(request: HandlerRequest): void {
