@@ -93,6 +93,12 @@ export class PostgresStore implements Storage {
     this.quoted = pg.escapeIdentifier(schema);
     this.channel = `docket:${schema}`;
     this.logger = options.logger ?? consoleLogger;
+    for (const flag of ['durableLeases', 'durableAcks'] as const) {
+      const value = options[flag];
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new InvalidOptionError(`PostgresStore option ${flag} must be true or false.`);
+      }
+    }
     this.leaseCommit = options.durableLeases ? 'on' : 'off';
     this.ackCommit = options.durableAcks === false ? 'off' : 'on';
     if (connection?.pool !== undefined) {

@@ -121,6 +121,14 @@ describe.runIf(PG_AVAILABLE)('PostgresStore setup (migrations)', () => {
     );
   });
 
+  it('rejects a non-boolean durableLeases or durableAcks before touching the server', () => {
+    for (const options of [{ durableAcks: 'no' }, { durableLeases: 1 }]) {
+      expect(() => new PostgresStore({ connectionString: PG_URL }, options as never)).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/true or false/) }),
+      );
+    }
+  });
+
   it('leaves a user-supplied pool open on close', async () => {
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
     const schema = freshSchema('dk_pool');
