@@ -2,6 +2,7 @@ import type { Engine } from '../engine.js';
 import type { Logger } from '../logger.js';
 import type { HandlerContext, JobInfo } from '../task.js';
 import { assertNumber, storableText } from '../validate.js';
+import type { JobInfoSource } from './job-info.js';
 
 /** What the handler asked for through its context, instead of returning or throwing. */
 export type HandlerRequest = { type: 'snooze'; ms: number } | { type: 'cancel'; reason: string };
@@ -28,15 +29,15 @@ type Enqueue = HandlerContext['enqueue'];
 /**
  * The context of one attempt. A class: its accessors live on the prototype, so
  * a context costs one small object per job (an object literal with getters
- * and closures was 10% of the worker's CPU). `signal` and `logger` are built on
- * first use; the methods are bound on first read, so `const { snooze } = ctx`
+ * and closures was 10% of the worker's CPU). `job`, `signal` and `logger` are
+ * built on first use; the methods are bound on first read, so `const { snooze } = ctx`
  * still works.
  */
 export class JobContext implements HandlerContext {
   /** What the handler asked for (snooze, cancel), read by the worker once it ends. */
   requested: HandlerRequest | null = null;
   readonly #engine: Engine;
-  readonly #job: JobInfo;
+  readonly #job: JobInfoSource;
   readonly #run: { readonly signal: AbortSignal; readonly job: { id: string; leaseToken: string | null } };
   readonly #leases: HeartbeatTarget;
   #logger: Logger | null = null;
@@ -47,7 +48,7 @@ export class JobContext implements HandlerContext {
 
   constructor(
     engine: Engine,
-    job: JobInfo,
+    job: JobInfoSource,
     run: { readonly signal: AbortSignal; readonly job: { id: string; leaseToken: string | null } },
     leases: HeartbeatTarget,
   ) {
@@ -58,7 +59,7 @@ export class JobContext implements HandlerContext {
   }
 
   get job(): JobInfo {
-    return this.#job;
+    return this.#job.info;
   }
 
   get signal(): AbortSignal {
@@ -66,7 +67,7 @@ export class JobContext implements HandlerContext {
   }
 
   get logger(): Logger {
-    this.#logger ??= jobLogger(this.#engine.logger, this.#job);
+    this.#logger ??= jobLogger(this.#engine.logger, this.#job.info);
     return this.#logger;
   }
 

@@ -1,4 +1,3 @@
-import { toJobInfo } from '../client/job-view.js';
 import type { Engine } from '../engine.js';
 import { InvalidPayloadError, LeaseLostError, TimeoutError, UnknownTaskError } from '../errors.js';
 import { validatePayload } from '../payload-schema.js';
@@ -8,6 +7,7 @@ import { toJson } from '../validate.js';
 import type { AckBatcher, AckReceiver } from './ack-batcher.js';
 import type { Random } from './backoff.js';
 import { type HandlerRequest, HandlerSignal, JobContext, jobLogger } from './handler-context.js';
+import { CompletedEvent, type JobInfoSource, jobInfo } from './job-info.js';
 import { type JobRun, ShutdownError } from './job-run.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
@@ -50,8 +50,10 @@ export function runJob(parts: RunnerParts, run: JobRun, hooks: RunHooks): void {
   new Execution(parts, run, hooks).start();
 }
 
-class Execution implements AckReceiver {
-  private info!: JobInfo;
+class Execution implements AckReceiver, JobInfoSource {
+  /** The payload as parsed for the handler (before its schema, if any). */
+  private payload: unknown = null;
+  private view: JobInfo | null = null;
   private task: TaskDefinition<any, any> | undefined;
   private ctx: JobContext | null = null;
   private started = 0;
@@ -69,12 +71,17 @@ class Execution implements AckReceiver {
     private readonly hooks: RunHooks,
   ) {}
 
+  /** The job as the handler and listeners see it, built on first read (most handlers never read `ctx.job`). */
+  get info(): JobInfo {
+    this.view ??= jobInfo(this.run.job, this.payload);
+    return this.view;
+  }
+
   start(): void {
     const { job } = this.run;
     try {
-      this.info = toJobInfo(job);
+      this.payload = job.payload === null ? null : JSON.parse(job.payload);
     } catch (error) {
-      this.info = toJobInfo({ ...job, payload: null });
       const invalid = new InvalidPayloadError(`Stored payload of job "${job.id}" is not valid JSON.`, {
         cause: error,
       });
@@ -91,7 +98,7 @@ class Execution implements AckReceiver {
         this.failure(undefined, new UnknownTaskError(job.task), true);
         this.deliver();
       } else if (task.schema) {
-        validatePayload(task, this.info.payload).then(
+        validatePayload(task, this.payload).then(
           (payload) => this.callHandler(task, payload),
           (error: unknown) => {
             this.ended = true;
@@ -100,7 +107,7 @@ class Execution implements AckReceiver {
           },
         );
       } else {
-        this.callHandler(task, this.info.payload);
+        this.callHandler(task, this.payload);
       }
     } catch (error) {
       this.workerBug(error);
@@ -109,7 +116,7 @@ class Execution implements AckReceiver {
 
   private callHandler(task: TaskDefinition<any, any>, payload: unknown): void {
     const { run, parts } = this;
-    const ctx = new JobContext(parts.engine, this.info, run, parts.leases);
+    const ctx = new JobContext(parts.engine, this, run, parts.leases);
     this.ctx = ctx;
     this.started = performance.now();
     const timeoutMs = task.timeout;
@@ -278,16 +285,17 @@ class Execution implements AckReceiver {
   }
 
   acked(applied: boolean): void {
-    const { parts, info } = this;
+    const { parts } = this;
+    const { id } = this.run.job;
     const type = this.ack!.type;
     if (!applied) {
-      parts.report(new LeaseLostError(this.run.job.id), `stale ${type} ack of job ${info.id}`);
+      parts.report(new LeaseLostError(id), `stale ${type} ack of job ${id}`);
     } else if (this.announcement) {
       try {
         this.announce(this.announcement);
       } catch (error) {
         // A user logger that throws must not take the worker down with it.
-        parts.report(error, `announcing the ${type} of job ${info.id}`);
+        parts.report(error, `announcing the ${type} of job ${id}`);
       }
     }
     this.hooks.runFinished();
@@ -296,20 +304,21 @@ class Execution implements AckReceiver {
   ackFailed(error: unknown): void {
     this.parts.report(
       error,
-      `acknowledging job ${this.info.id} (${this.ack!.type}); it will run again once its lease expires`,
+      `acknowledging job ${this.run.job.id} (${this.ack!.type}); it will run again once its lease expires`,
     );
     this.hooks.runFinished();
   }
 
   private announce(announcement: Announcement): void {
     const { engine } = this.parts;
-    const { info } = this;
     if (announcement.kind === 'completed') {
       const { durationMs } = announcement;
-      if (logsDebug(engine.logger)) jobLogger(engine.logger, info).debug({ durationMs }, 'job completed');
-      engine.emit('completed', { job: info, result: announcement.value, durationMs });
+      if (logsDebug(engine.logger))
+        jobLogger(engine.logger, this.info).debug({ durationMs }, 'job completed');
+      engine.emit('completed', new CompletedEvent(this, announcement.value, durationMs));
       return;
     }
+    const { info } = this;
     const { error } = announcement;
     const fields = { jobId: info.id, task: info.task, attempt: info.attempt, err: error };
     if (announcement.kind === 'snoozed') {

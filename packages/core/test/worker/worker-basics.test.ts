@@ -38,6 +38,35 @@ describe('Worker: running jobs', () => {
     expect(seen!.signal.aborted).toBe(false);
   });
 
+  it('builds the job view once: ctx.job, the payload argument and the completed event agree', async () => {
+    let seenPayload: unknown;
+    let seenJob: unknown;
+    const echo = defineTask({
+      name: 'echo',
+      handler: (payload: { n: number }, ctx) => {
+        seenPayload = payload;
+        seenJob = ctx.job;
+        return payload.n;
+      },
+    });
+    const { docket, events, work, clock } = await engineFixture([echo]);
+    const { id } = await docket.enqueue(echo, { n: 7 });
+    const worker = await work();
+    await worker.drain();
+
+    const event = events.completed[0]!;
+    expect(event.job).toBe(seenJob);
+    expect(event.job.payload).toBe(seenPayload);
+    expect(event.job.createdAt).toEqual(new Date(clock.now()));
+    // The view is an accessor of the event: serialisers still see it.
+    expect(JSON.parse(JSON.stringify(event))).toEqual({
+      job: JSON.parse(JSON.stringify(seenJob)),
+      result: 7,
+      durationMs: event.durationMs,
+    });
+    expect(JSON.parse(JSON.stringify(event)).job).toMatchObject({ id, payload: { n: 7 }, attempt: 1 });
+  });
+
   it('never runs more handlers at once than its concurrency', async () => {
     let running = 0;
     let peak = 0;
