@@ -11,11 +11,6 @@ export interface AckReceiver {
   ackFailed(error: unknown): void;
 }
 
-interface Pending {
-  ack: Ack;
-  receiver: AckReceiver;
-}
-
 /** Adapts a receiver to the promise `push()` returns. */
 class PromiseReceiver implements AckReceiver {
   constructor(
@@ -52,7 +47,9 @@ export interface AckBatcherOptions {
  * more times and then given up: those jobs come back when their leases expire.
  */
 export class AckBatcher {
-  private queue: Pending[] = [];
+  /** Queued acks and, at the same index, who to tell how each ended (two arrays: no object per ack). */
+  private acks: Ack[] = [];
+  private receivers: AckReceiver[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closing = false;
@@ -66,7 +63,7 @@ export class AckBatcher {
 
   /** Acks waiting to be applied, including the batch in flight. */
   get pending(): number {
-    return this.queue.length + (this.flushing ? 1 : 0);
+    return this.acks.length + (this.flushing ? 1 : 0);
   }
 
   /**
@@ -81,8 +78,9 @@ export class AckBatcher {
 
   /** Queues one ack and tells `receiver` how it ended (the hot path: no promise per ack). */
   send(ack: Ack, receiver: AckReceiver): void {
-    this.queue.push({ ack, receiver });
-    if (this.queue.length >= this.options.maxBatch) this.startFlush();
+    this.acks.push(ack);
+    this.receivers.push(receiver);
+    if (this.acks.length >= this.options.maxBatch) this.startFlush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.onImmediate);
@@ -96,7 +94,7 @@ export class AckBatcher {
 
   /** Sends everything queued now and waits for it. */
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) {
+    while (this.acks.length > 0 || this.flushing) {
       this.startFlush();
       await this.flushing;
     }
@@ -115,11 +113,11 @@ export class AckBatcher {
   }
 
   private startFlush(): void {
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.flushing || this.acks.length === 0) return;
     this.flushing = this.drain().finally(() => {
       this.flushing = null;
       // What arrived during the last call goes on the next turn, with whatever else that turn adds.
-      if (this.queue.length > 0 && !this.scheduled) {
+      if (this.acks.length > 0 && !this.scheduled) {
         this.scheduled = true;
         setImmediate(this.onImmediate);
       }
@@ -127,25 +125,34 @@ export class AckBatcher {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
-      await this.deliver(batch);
+    const { maxBatch } = this.options;
+    while (this.acks.length > 0) {
+      let acks: Ack[];
+      let receivers: AckReceiver[];
+      if (this.acks.length <= maxBatch) {
+        acks = this.acks;
+        receivers = this.receivers;
+        this.acks = [];
+        this.receivers = [];
+      } else {
+        acks = this.acks.splice(0, maxBatch);
+        receivers = this.receivers.splice(0, maxBatch);
+      }
+      await this.deliver(acks, receivers);
       // A store that answers within the same turn (memory) would otherwise get many tiny batches.
-      if (this.queue.length < this.options.maxBatch) return;
+      if (this.acks.length < maxBatch) return;
     }
   }
 
-  private async deliver(batch: Pending[]): Promise<void> {
+  private async deliver(acks: Ack[], receivers: AckReceiver[]): Promise<void> {
     const attemptsWhenClosing = this.options.attemptsWhenClosing ?? 3;
     let failuresWhileClosing = 0;
     for (let failures = 1; ; failures++) {
       try {
-        const acks = new Array<Ack>(batch.length);
-        for (let i = 0; i < batch.length; i++) acks[i] = batch[i]!.ack;
         const results = await this.store.acknowledge({ acks, now: this.clock.now() });
-        for (let i = 0; i < batch.length; i++) {
+        for (let i = 0; i < receivers.length; i++) {
           try {
-            batch[i]!.receiver.acked(results[i] === true);
+            receivers[i]!.acked(results[i] === true);
           } catch (error) {
             this.options.report(error);
           }
@@ -154,7 +161,7 @@ export class AckBatcher {
       } catch (error) {
         this.options.report(error);
         if (this.closing && ++failuresWhileClosing >= attemptsWhenClosing) {
-          for (const p of batch) p.receiver.ackFailed(error);
+          for (const receiver of receivers) receiver.ackFailed(error);
           return;
         }
         await this.retrySignal.sleep(

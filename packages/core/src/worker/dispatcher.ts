@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine.js';
-import type { LeaseLostError } from '../errors.js';
-import type { JobRecord, Lease } from '../job.js';
+import type { JobRecord } from '../job.js';
 import { errorBackoff } from './background-loop.js';
-import { JobRun } from './job-run.js';
-import { type RunHooks, type RunnerParts, runJob } from './job-runner.js';
-import type { LeaseHolder } from './lease-keeper.js';
+import { JobAttempt, type RunHooks, type RunnerParts } from './job-runner.js';
 import type { QueueSelection } from './queue-selection.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -20,37 +17,6 @@ export interface DispatcherOptions {
   /** The longest sleep without a notification (safety poll). */
   pollIntervalMs: number;
   workerId: string;
-}
-
-/**
- * One claimed job, from its claim to its acknowledgement: what the lease
- * keeper and the runner call back (one object per job, no closures).
- */
-class Claimed implements LeaseHolder, RunHooks {
-  readonly lease: Lease;
-  /** Created when the handler starts; `null` while the job waits in the prefetch buffer. */
-  run: JobRun | null = null;
-  /** The handler is over and the ack is queued: the job no longer holds a handler slot. */
-  settled = false;
-
-  constructor(
-    private readonly dispatcher: Dispatcher,
-    readonly job: JobRecord,
-  ) {
-    this.lease = { id: job.id, token: job.leaseToken ?? '' };
-  }
-
-  leaseLost(error: LeaseLostError): void {
-    this.dispatcher.onLeaseLost(this, error);
-  }
-
-  handlerSettled(durationMs: number): void {
-    this.dispatcher.onSettled(this, durationMs);
-  }
-
-  runFinished(): void {
-    this.dispatcher.onFinished(this);
-  }
 }
 
 /**
@@ -78,12 +44,17 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * (heartbeated with the running ones), start in rule-2 order, and go back
  * to `ready` without spending an attempt at shutdown.
  */
-export class Dispatcher {
-  /** Jobs whose handler started and whose ack is not stored yet. */
-  private readonly active = new Set<Claimed>();
-  /** Claimed, not started yet, in start order. */
-  private buffer: Claimed[] = [];
-  /** Members of `active` whose handler has not settled yet (they hold a slot). */
+export class Dispatcher implements RunHooks {
+  /**
+   * Jobs whose handler started and whose ack is not stored yet: a list linked
+   * through the jobs themselves (no hashing per job), newest first.
+   */
+  private startedHead: JobAttempt | null = null;
+  private startedCount = 0;
+  /** Claimed, not started yet, in start order from `bufferHead` on (no `shift()` per job). */
+  private buffer: JobAttempt[] = [];
+  private bufferHead = 0;
+  /** Started jobs whose handler has not settled yet (they hold a slot). */
   private handlers = 0;
   /** Running average of handler durations in ms; negative until one finished. */
   private averageMs = -1;
@@ -119,12 +90,12 @@ export class Dispatcher {
 
   /** Jobs claimed and not yet acknowledged, buffered ones excepted. */
   get running(): number {
-    return this.active.size;
+    return this.startedCount;
   }
 
   /** Jobs claimed ahead of a free slot, not started yet. */
   get prefetched(): number {
-    return this.buffer.length;
+    return this.buffer.length - this.bufferHead;
   }
 
   start(): void {
@@ -159,10 +130,11 @@ export class Dispatcher {
   async shutdown(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.signal.wake();
-    const buffered = this.buffer;
+    const buffered = this.buffer.slice(this.bufferHead);
     this.buffer = [];
-    this.released = this.releaseUnstarted(buffered.map((claimed) => claimed.job)).finally(() => {
-      for (const claimed of buffered) this.parts.leases.remove(claimed.lease);
+    this.bufferHead = 0;
+    this.released = this.releaseUnstarted(buffered.map((attempt) => attempt.job)).finally(() => {
+      for (const attempt of buffered) this.parts.leases.remove(attempt);
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -171,10 +143,10 @@ export class Dispatcher {
     // A claim hanging on the store must not hold the stop past its deadline; its jobs are released when it returns.
     await Promise.race([this.loop, deadline]);
     this.resolveIdle(Number.POSITIVE_INFINITY);
-    for (const { run } of this.active) run?.interrupt();
+    for (const attempt of this.startedJobs()) attempt.interrupt();
     await Promise.race([this.allFinished(), deadline]);
     clearTimeout(timer);
-    for (const { run } of this.active) run?.abandon();
+    for (const attempt of this.startedJobs()) attempt.abandon();
     await this.allFinished();
     await this.released;
   }
@@ -216,7 +188,7 @@ export class Dispatcher {
       claimsInARow = 0;
       // Only an empty claim says the queues ran dry: a short one may be a store skipping rows other workers lock.
       if (claimed === 0) this.drainedQueues = true;
-      if (claimed === 0 && this.active.size === 0 && this.buffer.length === 0) this.resolveIdle(pump);
+      if (claimed === 0 && this.startedCount === 0 && this.prefetched === 0) this.resolveIdle(pump);
       if (!(await this.signal.sleep(await this.sleepTime()))) this.drainedQueues = false;
     }
   }
@@ -230,9 +202,9 @@ export class Dispatcher {
    */
   private claimLimit(): number {
     const { concurrency, batchSize } = this.options;
-    if (this.active.size - this.handlers >= this.ackBacklog) return 0;
+    if (this.startedCount - this.handlers >= this.ackBacklog) return 0;
     const target = concurrency + this.prefetchTarget();
-    const buffered = this.buffer.length;
+    const buffered = this.prefetched;
     const room = target - this.handlers - buffered;
     if (room <= 0) return 0;
     if (buffered > 0 && 2 * room < Math.min(batchSize, target)) return 0;
@@ -265,21 +237,25 @@ export class Dispatcher {
       await this.releaseUnstarted(claimed.map((job) => fenced(job, token)));
       return claimed.length;
     }
-    for (const record of claimed) this.enqueueLocally(fenced(record, token));
+    const attempts = new Array<JobAttempt>(claimed.length);
+    for (let i = 0; i < claimed.length; i++) {
+      attempts[i] = new JobAttempt(this.parts, this, fenced(claimed[i]!, token));
+    }
+    // Leased to this worker (heartbeated) from now on, as one group.
+    this.parts.leases.addAll(attempts);
+    for (const attempt of attempts) this.enqueueLocally(attempt);
     this.startBuffered();
     return claimed.length;
   }
 
-  /** Leases `job` to this worker (heartbeated from now on) and puts it in the buffer, in rule-2 order. */
-  private enqueueLocally(job: JobRecord): void {
-    const claimed = new Claimed(this, job);
-    this.parts.leases.add(claimed);
-    const { buffer } = this;
+  /** Puts `attempt` in the buffer, in rule-2 order. */
+  private enqueueLocally(attempt: JobAttempt): void {
+    const { buffer, bufferHead } = this;
     let at = buffer.length;
     // Claims return jobs in order; only a job claimed later that outranks buffered ones moves ahead of them.
-    while (at > 0 && this.startsBefore(job, buffer[at - 1]!.job)) at--;
-    if (at === buffer.length) buffer.push(claimed);
-    else buffer.splice(at, 0, claimed);
+    while (at > bufferHead && this.startsBefore(attempt.job, buffer[at - 1]!.job)) at--;
+    if (at === buffer.length) buffer.push(attempt);
+    else buffer.splice(at, 0, attempt);
   }
 
   /**
@@ -298,14 +274,18 @@ export class Dispatcher {
   /** Starts buffered jobs while handler slots are free. */
   private startBuffered(): void {
     const { concurrency } = this.options;
-    const { buffer } = this;
     while (
-      buffer.length > 0 &&
+      this.bufferHead < this.buffer.length &&
       this.handlers < concurrency &&
-      this.active.size - this.handlers < this.ackBacklog &&
+      this.startedCount - this.handlers < this.ackBacklog &&
       !this.stopping
     ) {
-      this.begin(buffer.shift()!);
+      const attempt = this.buffer[this.bufferHead++]!;
+      if (this.bufferHead === this.buffer.length) {
+        this.buffer = [];
+        this.bufferHead = 0;
+      }
+      this.begin(attempt);
     }
   }
 
@@ -316,49 +296,60 @@ export class Dispatcher {
    */
   private freed(): void {
     this.startBuffered();
-    if (this.drainedQueues && (this.active.size > 0 || this.buffer.length > 0)) return;
+    if (this.drainedQueues && (this.startedCount > 0 || this.prefetched > 0)) return;
     if (this.claimLimit() > 0) this.signal.wake();
   }
 
-  private begin(claimed: Claimed): void {
-    const run = new JobRun(claimed.job);
-    claimed.run = run;
+  private begin(attempt: JobAttempt): void {
     this.handlers++;
-    this.active.add(claimed);
-    runJob(this.parts, run, claimed);
+    this.startedCount++;
+    const head = this.startedHead;
+    attempt.nextStarted = head;
+    if (head !== null) head.previousStarted = attempt;
+    this.startedHead = attempt;
+    attempt.start();
   }
 
-  /** @internal The lease keeper found `claimed`'s lease lost. */
-  onLeaseLost(claimed: Claimed, error: LeaseLostError): void {
-    if (claimed.run) {
-      claimed.run.loseLease(error, this.options.leaseMs);
-      return;
-    }
-    // Lost while buffered (cancelled, rescued): it never starts here.
-    const index = this.buffer.indexOf(claimed);
+  /** Started jobs, a snapshot: stopping one may take it off the list. */
+  private startedJobs(): JobAttempt[] {
+    const jobs: JobAttempt[] = [];
+    for (let attempt = this.startedHead; attempt !== null; attempt = attempt.nextStarted) jobs.push(attempt);
+    return jobs;
+  }
+
+  /** @internal `attempt` lost its lease while buffered (cancelled, rescued): it never starts here. */
+  lostBeforeStart(attempt: JobAttempt): void {
+    const index = this.buffer.indexOf(attempt, this.bufferHead);
     if (index >= 0) this.buffer.splice(index, 1);
   }
 
-  /** @internal `claimed`'s handler is over and its ack is queued. */
-  onSettled(claimed: Claimed, durationMs: number): void {
-    if (claimed.settled) return;
-    claimed.settled = true;
+  /** @internal `attempt`'s handler is over and its ack is queued. */
+  handlerSettled(attempt: JobAttempt, durationMs: number): void {
+    if (attempt.settled) return;
+    attempt.settled = true;
     this.handlers--;
     this.recordDuration(durationMs);
     this.freed();
   }
 
-  /** @internal Nothing more happens to `claimed` here (ack stored, refused or given up). */
-  onFinished(claimed: Claimed): void {
-    if (!this.active.delete(claimed)) return;
-    claimed.run?.dispose();
-    if (!claimed.settled) {
-      claimed.settled = true;
+  /** @internal Nothing more happens to `attempt` here (ack stored, refused or given up). */
+  runFinished(attempt: JobAttempt): void {
+    const { previousStarted: previous, nextStarted: next } = attempt;
+    if (previous === null && this.startedHead !== attempt) return;
+    if (previous !== null) previous.nextStarted = next;
+    else this.startedHead = next;
+    if (next !== null) next.previousStarted = previous;
+    attempt.previousStarted = null;
+    attempt.nextStarted = null;
+    this.startedCount--;
+    attempt.dispose();
+    if (!attempt.settled) {
+      attempt.settled = true;
       this.handlers--;
     }
     // The lease is heartbeated until the ack is stored (or given up).
-    this.parts.leases.remove(claimed.lease);
-    if (this.active.size === 0 && this.finishWaiters.length > 0) {
+    this.parts.leases.remove(attempt);
+    if (this.startedCount === 0 && this.finishWaiters.length > 0) {
       for (const resolve of this.finishWaiters.splice(0)) resolve();
     }
     this.freed();
@@ -366,7 +357,7 @@ export class Dispatcher {
 
   /** Resolves once no started job is left. */
   private allFinished(): Promise<void> {
-    if (this.active.size === 0) return Promise.resolve();
+    if (this.startedCount === 0) return Promise.resolve();
     return new Promise((resolve) => this.finishWaiters.push(resolve));
   }
 

@@ -19,9 +19,11 @@ export class HandlerSignal extends Error {
   }
 }
 
-/** The lease behind `ctx.heartbeat()`. */
-export interface HeartbeatTarget {
-  beatOne(id: string, token: string): Promise<void>;
+/** The attempt a context belongs to. */
+export interface ContextSource extends JobInfoSource {
+  readonly signal: AbortSignal;
+  /** Renews the attempt's lease now; throws `LeaseLostError` once it is lost. */
+  beat(): Promise<void>;
 }
 
 type Enqueue = HandlerContext['enqueue'];
@@ -37,44 +39,34 @@ export class JobContext implements HandlerContext {
   /** What the handler asked for (snooze, cancel), read by the worker once it ends. */
   requested: HandlerRequest | null = null;
   readonly #engine: Engine;
-  readonly #job: JobInfoSource;
-  readonly #run: { readonly signal: AbortSignal; readonly job: { id: string; leaseToken: string | null } };
-  readonly #leases: HeartbeatTarget;
+  readonly #attempt: ContextSource;
   #logger: Logger | null = null;
   #heartbeat: (() => Promise<void>) | null = null;
   #enqueue: Enqueue | null = null;
   #snooze: ((ms: number) => never) | null = null;
   #cancel: ((reason?: string) => never) | null = null;
 
-  constructor(
-    engine: Engine,
-    job: JobInfoSource,
-    run: { readonly signal: AbortSignal; readonly job: { id: string; leaseToken: string | null } },
-    leases: HeartbeatTarget,
-  ) {
+  constructor(engine: Engine, attempt: ContextSource) {
     this.#engine = engine;
-    this.#job = job;
-    this.#run = run;
-    this.#leases = leases;
+    this.#attempt = attempt;
   }
 
   get job(): JobInfo {
-    return this.#job.info;
+    return this.#attempt.info;
   }
 
   get signal(): AbortSignal {
-    return this.#run.signal;
+    return this.#attempt.signal;
   }
 
   get logger(): Logger {
-    this.#logger ??= jobLogger(this.#engine.logger, this.#job.info);
+    this.#logger ??= jobLogger(this.#engine.logger, this.#attempt.info);
     return this.#logger;
   }
 
   get heartbeat(): () => Promise<void> {
-    const { id, leaseToken } = this.#run.job;
-    const leases = this.#leases;
-    this.#heartbeat ??= () => leases.beatOne(id, leaseToken ?? '');
+    const attempt = this.#attempt;
+    this.#heartbeat ??= () => attempt.beat();
     return this.#heartbeat;
   }
 

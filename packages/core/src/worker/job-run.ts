@@ -9,10 +9,8 @@ export class ShutdownError extends Error {
   }
 }
 
-const noop = (): void => {};
-
 /**
- * One claimed job, from claim to acknowledgement.
+ * The signal side of one claimed job (the runner's `JobAttempt` extends it).
  *
  * The handler's `AbortSignal` is created lazily (most handlers never read
  * `ctx.signal`, and an `AbortController` per job was 15-20% of the worker's
@@ -25,8 +23,7 @@ export class JobRun {
   private controller: AbortController | null = null;
   private abortReason: unknown = undefined;
   private isAborted = false;
-  private markAbandoned: () => void = noop;
-  private abandonedEarly = false;
+  private wasAbandoned = false;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly job: JobRecord) {}
@@ -57,15 +54,6 @@ export class JobRun {
     this.controller?.abort(reason);
   }
 
-  /**
-   * Calls back once the worker stops waiting for the handler (shutdown
-   * deadline, lease lost and ignored), without a promise per job. One listener.
-   */
-  onAbandoned(listener: () => void): void {
-    if (this.abandonedEarly) queueMicrotask(listener);
-    else this.markAbandoned = listener;
-  }
-
   /** Fires the handler's signal: the worker is stopping. */
   interrupt(): void {
     this.abort(new ShutdownError());
@@ -93,11 +81,12 @@ export class JobRun {
     clearTimeout(this.graceTimer);
   }
 
+  /** Called once the worker stops waiting for the handler (shutdown deadline, lease lost and ignored). */
+  protected abandoned(): void {}
+
   private settleAbandoned(): void {
-    if (this.abandonedEarly) return;
-    this.abandonedEarly = true;
-    const listener = this.markAbandoned;
-    this.markAbandoned = noop;
-    listener();
+    if (this.wasAbandoned) return;
+    this.wasAbandoned = true;
+    this.abandoned();
   }
 }

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import { InvalidPayloadError, LeaseLostError, TimeoutError, UnknownTaskError } from '../errors.js';
+import type { JobRecord, Lease } from '../job.js';
 import { validatePayload } from '../payload-schema.js';
 import type { Ack } from '../storage.js';
 import type { JobInfo, TaskDefinition } from '../task.js';
@@ -8,8 +9,8 @@ import type { AckBatcher, AckReceiver } from './ack-batcher.js';
 import type { Random } from './backoff.js';
 import { type HandlerRequest, HandlerSignal, JobContext, jobLogger } from './handler-context.js';
 import { CompletedEvent, type JobInfoSource, jobInfo } from './job-info.js';
-import { type JobRun, ShutdownError } from './job-run.js';
-import type { LeaseKeeper } from './lease-keeper.js';
+import { JobRun, ShutdownError } from './job-run.js';
+import type { LeaseGroup, LeaseHolder, LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
 import { logsDebug } from './safe-logger.js';
 
@@ -18,18 +19,22 @@ export interface RunnerParts {
   acks: AckBatcher;
   leases: LeaseKeeper;
   random: Random;
+  /** How long a handler that ignores the loss of its lease is waited for. */
+  leaseMs: number;
   report: (error: unknown, context: string) => void;
 }
 
-/** What the dispatcher hears of one job's run. */
+/** What the dispatcher hears of its jobs. */
 export interface RunHooks {
   /**
-   * The handler is over and its ack is queued (not yet stored): the job's slot
-   * is free. `durationMs`: how long the handler ran (0 if it never started).
+   * `attempt`'s handler is over and its ack is queued (not yet stored): its
+   * slot is free. `durationMs`: how long the handler ran (0 if it never started).
    */
-  handlerSettled(durationMs: number): void;
-  /** Nothing more happens to the job here: its ack was stored, refused or given up (or there is none). */
-  runFinished(): void;
+  handlerSettled(attempt: JobAttempt, durationMs: number): void;
+  /** Nothing more happens to `attempt` here: its ack was stored, refused or given up (or there is none). */
+  runFinished(attempt: JobAttempt): void;
+  /** `attempt` lost its lease before it started: it must not start here. */
+  lostBeforeStart(attempt: JobAttempt): void;
 }
 
 /** setTimeout fires at once above this; a longer timeout is no timeout. */
@@ -42,15 +47,22 @@ type Announcement =
   | { kind: 'retrying'; error: unknown; retryAt: number };
 
 /**
- * Runs one claimed job to its acknowledgement. Never throws. Callback-driven
- * (one object per job, no promise chain of its own): the handler's promise and
- * the ack batch are the only asynchronous steps.
+ * One claimed job, from its claim to its acknowledgement: the one object per
+ * job that the dispatcher buffers, the lease keeper renews, the handler's
+ * context reads and the ack batcher answers (no closures or promise chain of
+ * its own: the handler's promise and the ack batch are the only asynchronous
+ * steps). `start()` runs it; it never throws.
  */
-export function runJob(parts: RunnerParts, run: JobRun, hooks: RunHooks): void {
-  new Execution(parts, run, hooks).start();
-}
-
-class Execution implements AckReceiver, JobInfoSource {
+export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, LeaseHolder {
+  readonly lease: Lease;
+  leaseGroup: LeaseGroup | null = null;
+  /** `start()` was called: the job holds (or held) a handler slot. */
+  begun = false;
+  /** The handler is over and the ack is queued: the job no longer holds a handler slot. */
+  settled = false;
+  /** Neighbours in the dispatcher's list of started jobs. */
+  previousStarted: JobAttempt | null = null;
+  nextStarted: JobAttempt | null = null;
   /** The payload as parsed for the handler (before its schema, if any). */
   private payload: unknown = null;
   private view: JobInfo | null = null;
@@ -67,18 +79,32 @@ class Execution implements AckReceiver, JobInfoSource {
 
   constructor(
     private readonly parts: RunnerParts,
-    private readonly run: JobRun,
     private readonly hooks: RunHooks,
-  ) {}
+    job: JobRecord,
+  ) {
+    super(job);
+    this.lease = { id: job.id, token: job.leaseToken ?? '' };
+  }
+
+  leaseLost(error: LeaseLostError): void {
+    if (this.begun) this.loseLease(error, this.parts.leaseMs);
+    else this.hooks.lostBeforeStart(this);
+  }
+
+  /** `ctx.heartbeat()`. */
+  beat(): Promise<void> {
+    return this.parts.leases.beatOne(this);
+  }
 
   /** The job as the handler and listeners see it, built on first read (most handlers never read `ctx.job`). */
   get info(): JobInfo {
-    this.view ??= jobInfo(this.run.job, this.payload);
+    this.view ??= jobInfo(this.job, this.payload);
     return this.view;
   }
 
   start(): void {
-    const { job } = this.run;
+    this.begun = true;
+    const { job } = this;
     try {
       this.payload = job.payload === null ? null : JSON.parse(job.payload);
     } catch (error) {
@@ -101,6 +127,7 @@ class Execution implements AckReceiver, JobInfoSource {
         validatePayload(task, this.payload).then(
           (payload) => this.callHandler(task, payload),
           (error: unknown) => {
+            if (this.ended) return;
             this.ended = true;
             this.failure(task, error, true);
             this.deliver();
@@ -115,19 +142,19 @@ class Execution implements AckReceiver, JobInfoSource {
   }
 
   private callHandler(task: TaskDefinition<any, any>, payload: unknown): void {
-    const { run, parts } = this;
-    const ctx = new JobContext(parts.engine, this, run, parts.leases);
+    // Abandoned while its payload was being validated: it was released without running.
+    if (this.ended) return;
+    const ctx = new JobContext(this.parts.engine, this);
     this.ctx = ctx;
     this.started = performance.now();
     const timeoutMs = task.timeout;
     if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
       this.timer = setTimeout(() => {
         const error = new TimeoutError(timeoutMs);
-        run.abort(error);
+        this.abort(error);
         this.threw(error);
       }, timeoutMs);
     }
-    run.onAbandoned(() => this.abandoned());
     let result: unknown;
     try {
       result = task.handler(payload, ctx);
@@ -158,7 +185,7 @@ class Execution implements AckReceiver, JobInfoSource {
         this.deliver();
         return;
       }
-      const { job } = this.run;
+      const { job } = this;
       this.ack = { type: 'complete', id: job.id, token: job.leaseToken ?? '', result };
       this.announcement = {
         kind: 'completed',
@@ -176,7 +203,7 @@ class Execution implements AckReceiver, JobInfoSource {
     try {
       if (this.answerRequest()) return;
       // A handler that gives up because the worker is stopping is interrupted, not failed.
-      if (this.run.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
+      if (this.reason instanceof ShutdownError && !(error instanceof HandlerSignal)) {
         this.release();
       } else {
         this.failure(this.task, error, false);
@@ -187,12 +214,12 @@ class Execution implements AckReceiver, JobInfoSource {
     }
   }
 
-  private abandoned(): void {
+  /** The worker stopped waiting for the handler (shutdown deadline, lease lost and ignored). */
+  protected override abandoned(): void {
     if (!this.begin()) return;
-    const { run, parts } = this;
-    if (run.lostLease) {
-      parts.report(run.lostLease, `handler of job ${run.job.id} kept running after losing its lease`);
-      this.hooks.runFinished();
+    if (this.lostLease) {
+      this.parts.report(this.lostLease, `handler of job ${this.job.id} kept running after losing its lease`);
+      this.hooks.runFinished(this);
       return;
     }
     this.release();
@@ -216,15 +243,15 @@ class Execution implements AckReceiver, JobInfoSource {
   /** A bug of the worker itself: fail the attempt rather than leave the job leased. */
   private workerBug(error: unknown): void {
     this.ended = true;
-    this.parts.report(error, `running job ${this.run.job.id}`);
+    this.parts.report(error, `running job ${this.job.id}`);
     if (this.delivered) return;
     try {
       this.failure(this.task, error, false);
       this.deliver();
     } catch (again) {
-      this.parts.report(again, `running job ${this.run.job.id}`);
-      this.hooks.handlerSettled(this.elapsed());
-      this.hooks.runFinished();
+      this.parts.report(again, `running job ${this.job.id}`);
+      this.hooks.handlerSettled(this, this.elapsed());
+      this.hooks.runFinished(this);
     }
   }
 
@@ -237,7 +264,7 @@ class Execution implements AckReceiver, JobInfoSource {
   }
 
   private fromRequest(request: HandlerRequest): void {
-    const { job } = this.run;
+    const { job } = this;
     const token = job.leaseToken ?? '';
     this.ack =
       request.type === 'snooze'
@@ -247,17 +274,17 @@ class Execution implements AckReceiver, JobInfoSource {
   }
 
   private release(): void {
-    const { job } = this.run;
+    const { job } = this;
     this.ack = { type: 'release', id: job.id, token: job.leaseToken ?? '' };
   }
 
   private failure(task: TaskDefinition<any, any> | undefined, error: unknown, permanent: boolean): void {
-    const { parts, run, info } = this;
+    const { parts } = this;
     const decision = decideFailure({
-      job: run.job,
+      job: this.job,
       task,
       error,
-      info,
+      info: this.info,
       now: parts.engine.clock.now(),
       permanent,
       random: parts.random,
@@ -278,15 +305,15 @@ class Execution implements AckReceiver, JobInfoSource {
       this.parts.acks.send(ack, this);
     } catch (error) {
       this.ackFailed(error);
-      this.hooks.handlerSettled(this.elapsed());
+      this.hooks.handlerSettled(this, this.elapsed());
       return;
     }
-    this.hooks.handlerSettled(this.elapsed());
+    this.hooks.handlerSettled(this, this.elapsed());
   }
 
   acked(applied: boolean): void {
     const { parts } = this;
-    const { id } = this.run.job;
+    const { id } = this.job;
     const type = this.ack!.type;
     if (!applied) {
       parts.report(new LeaseLostError(id), `stale ${type} ack of job ${id}`);
@@ -298,15 +325,15 @@ class Execution implements AckReceiver, JobInfoSource {
         parts.report(error, `announcing the ${type} of job ${id}`);
       }
     }
-    this.hooks.runFinished();
+    this.hooks.runFinished(this);
   }
 
   ackFailed(error: unknown): void {
     this.parts.report(
       error,
-      `acknowledging job ${this.run.job.id} (${this.ack!.type}); it will run again once its lease expires`,
+      `acknowledging job ${this.job.id} (${this.ack!.type}); it will run again once its lease expires`,
     );
-    this.hooks.runFinished();
+    this.hooks.runFinished(this);
   }
 
   private announce(announcement: Announcement): void {

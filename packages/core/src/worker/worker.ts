@@ -120,7 +120,14 @@ export class Worker {
         engine.logger.warn({ jobId: lease.id, workerId: this.id }, 'lease lost; the handler was aborted'),
       report: (error) => report(error, 'heartbeat'),
     });
-    const parts: RunnerParts = { engine, acks: this.acks, leases: this.leases, random: o.random, report };
+    const parts: RunnerParts = {
+      engine,
+      acks: this.acks,
+      leases: this.leases,
+      random: o.random,
+      leaseMs: o.leaseMs,
+      report,
+    };
     this.dispatcher = new Dispatcher(engine, parts, {
       selection,
       concurrency: o.concurrency,
