@@ -93,26 +93,39 @@ export async function enqueueSimple(
   const takenBy = new Map<string, KnownJob>();
   const woken = new Set<string>();
   let pending = jobs.map((_, i) => i);
+  const uniform = isUniform(jobs);
   // An id taken by a concurrent enqueue is a duplicate of the stored job; if that job is deleted before
   // we read it, the id is free again and the insert is retried.
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt === 3)
       throw new Error(`enqueue: ids ${pending.map((i) => jobs[i]!.id).join(', ')} keep changing hands`);
-    const values = [
-      ...simpleColumns(jobs, states, pending).map((col, c) => (c < 5 ? JSON.stringify(col) : col)),
-      now,
-      ctx.channel,
-    ];
+    const values = uniform
+      ? uniformColumns(jobs, pending, now, ctx.channel)
+      : [
+          ...simpleColumns(jobs, states, pending).map((col, c) => (c < 5 ? JSON.stringify(col) : col)),
+          now,
+          ctx.channel,
+        ];
     let row: { taken: string[]; woken: string[] } | undefined;
     if (ctx.autocommit && attempt === 0) {
       try {
-        [row] = await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimpleStrict, values);
+        [row] = await run<{ taken: string[]; woken: string[] }>(
+          db,
+          uniform ? ctx.sql.insertUniformStrict : ctx.sql.insertSimpleStrict,
+          values,
+        );
       } catch (error) {
         // A taken id: nothing was inserted; the ON CONFLICT statement below sorts the batch out.
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       }
     }
-    row ??= (await run<{ taken: string[]; woken: string[] }>(db, ctx.sql.insertSimple, values))[0];
+    row ??= (
+      await run<{ taken: string[]; woken: string[] }>(
+        db,
+        uniform ? ctx.sql.insertUniform : ctx.sql.insertSimple,
+        values,
+      )
+    )[0];
     for (const queue of row!.woken) woken.add(queue);
     if (row!.taken.length === 0) break;
     for (const known of await run<KnownJob>(db, ctx.sql.findIds, [row!.taken])) takenBy.set(known.id, known);
@@ -127,6 +140,63 @@ export async function enqueueSimple(
     return { id: job.id, duplicate: false, state: reportedState(states[i]!, job.runAt, now) };
   });
   return { outcomes, woken: [...woken] };
+}
+
+/** True when the jobs differ only in id, payload and runAt: `insertUniform` applies. */
+function isUniform(jobs: readonly NewJob[]): boolean {
+  const a = jobs[0]!;
+  for (let i = 1; i < jobs.length; i++) {
+    const b = jobs[i]!;
+    if (
+      b.task !== a.task ||
+      b.queue !== a.queue ||
+      b.priority !== a.priority ||
+      b.maxAttempts !== a.maxAttempts ||
+      b.hold !== a.hold ||
+      b.retention.completed !== a.retention.completed ||
+      b.retention.failed !== a.retention.failed ||
+      b.retention.cancelled !== a.retention.cancelled ||
+      b.retention.dropPayload !== a.retention.dropPayload
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The parameters of `insertUniform` for the jobs at `indexes` (the shared columns from the first job). */
+function uniformColumns(
+  jobs: readonly NewJob[],
+  indexes: number[],
+  now: number,
+  channel: string | null,
+): unknown[] {
+  const n = indexes.length;
+  const ids = new Array<string>(n);
+  const payloads = new Array<string>(n);
+  const runAts = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const job = jobs[indexes[k]!]!;
+    ids[k] = job.id;
+    payloads[k] = job.payload;
+    runAts[k] = job.runAt;
+  }
+  const a = jobs[0]!;
+  return [
+    JSON.stringify(ids),
+    JSON.stringify(payloads),
+    runAts,
+    a.task,
+    a.queue,
+    a.priority,
+    a.maxAttempts,
+    a.hold,
+    a.retention.completed,
+    a.retention.failed,
+    a.retention.cancelled,
+    a.retention.dropPayload,
+    now,
+    channel,
+  ];
 }
 
 /** The 13 column arrays of `insertSimple` for the jobs at `indexes`. */
