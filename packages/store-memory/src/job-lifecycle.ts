@@ -111,7 +111,10 @@ export class JobLifecycle {
       if (claimed.length >= limit) break;
       const queue = this.queues.get(name);
       if (queue === undefined || queue.paused) continue;
-      for (const job of queue.take(now, limit - claimed.length)) {
+      const from = claimed.length;
+      queue.take(now, limit - from, claimed);
+      for (let i = from; i < claimed.length; i++) {
+        const job = claimed[i]!;
         job.state = 'active';
         job.attempts++;
         job.startedAt = now;
@@ -119,7 +122,6 @@ export class JobLifecycle {
         job.leaseExpiresAt = now + params.leaseMs;
         job.workerId = params.workerId;
         this.active.set(job.id, job);
-        claimed.push(job);
       }
     }
     return claimed;

@@ -110,7 +110,10 @@ export class MemoryStore implements Storage {
   // ─── Dispatch ──────────────────────────────────────────────────────────────
 
   async claim(params: ClaimParams): Promise<JobRecord[]> {
-    return this.jobs.claim(params).map((job) => toRecord(job, params.now));
+    const claimed = this.jobs.claim(params);
+    const records = new Array<JobRecord>(claimed.length);
+    for (let i = 0; i < claimed.length; i++) records[i] = toRecord(claimed[i]!, params.now);
+    return records;
   }
 
   async heartbeat(params: HeartbeatParams): Promise<boolean[]> {
@@ -123,7 +126,10 @@ export class MemoryStore implements Storage {
   }
 
   async acknowledge(params: AcknowledgeParams): Promise<boolean[]> {
-    return params.acks.map((ack) => this.applyAck(ack, params.now));
+    const { acks, now } = params;
+    const applied = new Array<boolean>(acks.length);
+    for (let i = 0; i < acks.length; i++) applied[i] = this.applyAck(acks[i]!, now);
+    return applied;
   }
 
   async listExpiredLeases(params: { now: number; limit: number }): Promise<JobRecord[]> {

@@ -42,20 +42,23 @@ export class ReadyQueue {
     if (!this.due.remove(job)) this.delayed.remove(job);
   }
 
-  /** Removes and returns up to `limit` jobs claimable at `now`, in claim order. */
-  take(now: number, limit: number): StoredJob[] {
+  /** Removes up to `limit` jobs claimable at `now` and appends them to `taken`, in claim order. */
+  take(now: number, limit: number, taken: StoredJob[]): void {
     this.promote(now);
-    const taken: StoredJob[] = [];
-    const notYetDue: StoredJob[] = [];
-    while (taken.length < limit) {
+    let notYetDue: StoredJob[] | null = null;
+    for (let count = 0; count < limit; ) {
       const job = this.due.pop();
       if (job === undefined) break;
       // Only when a caller's `now` goes backwards: the job is due later, not now.
-      if (job.runAt > now) notYetDue.push(job);
-      else taken.push(job);
+      if (job.runAt > now) {
+        notYetDue ??= [];
+        notYetDue.push(job);
+      } else {
+        taken.push(job);
+        count++;
+      }
     }
-    for (const job of notYetDue) this.delayed.push(job);
-    return taken;
+    if (notYetDue !== null) for (const job of notYetDue) this.delayed.push(job);
   }
 
   hasClaimable(now: number): boolean {

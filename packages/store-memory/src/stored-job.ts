@@ -85,6 +85,8 @@ export function createStoredJob(job: NewJob, dependsOn: string[], now: number): 
 
 /** A copy of `job` as the API reports it at `now`; shares nothing with the store. */
 export function toRecord(job: StoredJob, now: number): JobRecord {
+  const { errors, dependsOn, retention } = job;
+  // Every claimed job passes here: empty arrays and the retention are copied without iterators or spreads.
   return {
     id: job.id,
     task: job.task,
@@ -99,15 +101,20 @@ export function toRecord(job: StoredJob, now: number): JobRecord {
     finishedAt: job.finishedAt,
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
-    errors: job.errors.map((error) => ({ ...error })),
+    errors: errors.length === 0 ? [] : errors.map((error) => ({ ...error })),
     leaseToken: job.leaseToken,
     leaseExpiresAt: job.leaseExpiresAt,
     workerId: job.workerId,
     held: job.held,
-    dependsOn: [...job.dependsOn],
+    dependsOn: dependsOn.length === 0 ? [] : dependsOn.slice(),
     uniqueKey: job.uniqueKey,
     cancelReason: job.cancelReason,
-    retention: { ...job.retention },
+    retention: {
+      completed: retention.completed,
+      failed: retention.failed,
+      cancelled: retention.cancelled,
+      dropPayload: retention.dropPayload,
+    },
     deleteAt: job.deleteAt,
   };
 }
