@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Engine } from '../engine.js';
 import { InvalidPayloadError, LeaseLostError, TimeoutError, UnknownTaskError } from '../errors.js';
 import type { JobRecord, Lease } from '../job.js';
@@ -42,9 +43,12 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 /** What to tell listeners once the store took the ack. */
 type Announcement =
-  | { kind: 'completed'; value: unknown; durationMs: number }
+  | { kind: 'completed' }
   | { kind: 'snoozed' | 'failed'; error: unknown }
   | { kind: 'retrying'; error: unknown; retryAt: number };
+
+/** A completion's announcement: shared, its result and duration are on the attempt (no object per job). */
+const COMPLETED: Announcement = { kind: 'completed' };
 
 /**
  * One claimed job, from its claim to its acknowledgement: the one object per
@@ -54,7 +58,6 @@ type Announcement =
  * steps). `start()` runs it; it never throws.
  */
 export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, LeaseHolder {
-  readonly lease: Lease;
   leaseGroup: LeaseGroup | null = null;
   /** `start()` was called: the job holds (or held) a handler slot. */
   begun = false;
@@ -76,6 +79,8 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
   private ack: Ack | null = null;
   private delivered = false;
   private announcement: Announcement | null = null;
+  /** The handler's result, for the `completed` event. */
+  private value: unknown = null;
 
   constructor(
     private readonly parts: RunnerParts,
@@ -83,7 +88,11 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
     job: JobRecord,
   ) {
     super(job);
-    this.lease = { id: job.id, token: job.leaseToken ?? '' };
+  }
+
+  /** Built when asked (heartbeats, a lost lease), not per job. */
+  get lease(): Lease {
+    return { id: this.job.id, token: this.job.leaseToken ?? '' };
   }
 
   leaseLost(error: LeaseLostError): void {
@@ -187,11 +196,9 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
       }
       const { job } = this;
       this.ack = { type: 'complete', id: job.id, token: job.leaseToken ?? '', result };
-      this.announcement = {
-        kind: 'completed',
-        value: value ?? null,
-        durationMs: this.elapsed(),
-      };
+      this.value = value ?? null;
+      this.elapsed();
+      this.announcement = COMPLETED;
       this.deliver();
     } catch (error) {
       this.workerBug(error);
@@ -339,10 +346,10 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
   private announce(announcement: Announcement): void {
     const { engine } = this.parts;
     if (announcement.kind === 'completed') {
-      const { durationMs } = announcement;
+      const durationMs = this.duration;
       if (logsDebug(engine.logger))
         jobLogger(engine.logger, this.info).debug({ durationMs }, 'job completed');
-      engine.emit('completed', new CompletedEvent(this, announcement.value, durationMs));
+      engine.emit('completed', new CompletedEvent(this, this.value, durationMs));
       return;
     }
     const { info } = this;
