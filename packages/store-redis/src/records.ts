@@ -132,13 +132,14 @@ export function toScheduleRecord(reply: Reply): ScheduleRecord {
 export function toOutcomes(reply: Reply, jobs: ReadonlyArray<{ id: string }>): EnqueueOutcome[] {
   if (reply[0] === 'NOTFOUND') throw new JobNotFoundError(String(reply[1]), 'named in dependsOn');
   const out: EnqueueOutcome[] = new Array(jobs.length);
-  for (let i = 0; i < jobs.length; i++) {
-    const outcome = reply[i + 1] as string;
-    const colon = outcome.indexOf(':');
-    out[i] =
-      colon === -1
-        ? { id: jobs[i]!.id, duplicate: false, state: outcome as JobState }
-        : { id: outcome.slice(colon + 1), duplicate: true, state: outcome.slice(0, colon) as JobState };
-  }
+  for (let i = 0; i < jobs.length; i++) out[i] = toOutcome(reply[i + 1] as string, jobs[i]!.id);
   return out;
+}
+
+/** One job's outcome as the enqueue scripts write it: its state, or `<state>:<existing id>` for a duplicate. */
+export function toOutcome(outcome: string, id: string): EnqueueOutcome {
+  const colon = outcome.indexOf(':');
+  return colon === -1
+    ? { id, duplicate: false, state: outcome as JobState }
+    : { id: outcome.slice(colon + 1), duplicate: true, state: outcome.slice(0, colon) as JobState };
 }

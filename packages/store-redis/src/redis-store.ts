@@ -10,7 +10,9 @@ import type {
   JobRecord,
   JobState,
   ListJobsParams,
+  NewJob,
   QueueInfo,
+  RetentionSpec,
   ScheduleRecord,
   Storage,
   StorageCapabilities,
@@ -27,10 +29,25 @@ import {
   StoreError,
 } from '@docket/core';
 import { type Cluster, Redis } from 'ioredis';
-import { encodeJobs, pushAckArgs } from './encode.js';
+import { encodeJobs, encodeRetention, priorityKey, pushAckArgs, runAtKey } from './encode.js';
 import { decodeCursor, encodeCursor } from './job-cursor.js';
-import { fromHash, toClaimedRecord, toJobRecord, toOutcomes, toScheduleRecord } from './records.js';
-import { defineScripts, runScript, type ScriptName } from './scripts.js';
+import {
+  fromHash,
+  toClaimedRecord,
+  toJobRecord,
+  toOutcome,
+  toOutcomes,
+  toScheduleRecord,
+} from './records.js';
+import {
+  defineScripts,
+  directScript,
+  evalScript,
+  isNoScript,
+  runScript,
+  type ScriptName,
+  sendScript,
+} from './scripts.js';
 import { WakeSubscriber } from './wake-subscriber.js';
 
 /** Where the store connects: a URL it opens and closes, or a client the caller owns. */
@@ -48,6 +65,8 @@ type Reply = unknown[];
 
 /** A time as the scripts store it (lib.lua fmt: `%.0f`). */
 const wholeMs = (ms: number) => (Number.isInteger(ms) ? ms : Number(ms.toFixed(0)));
+
+const ENQUEUE_ONE = directScript('enqueueOne');
 
 /** The key layout this version writes (`{prefix}:version`). */
 const LAYOUT_VERSION = 1;
@@ -143,20 +162,85 @@ export class RedisStore implements Storage {
 
   // ─── Enqueue ───────────────────────────────────────────────────────────────
 
-  async enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+  enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
     if (params.tx !== undefined) {
-      throw new NotSupportedError(
-        'The Redis store does not take a transaction handle (`tx`); enqueue outside a transaction or use enqueueMany.',
+      return Promise.reject(
+        new NotSupportedError(
+          'The Redis store does not take a transaction handle (`tx`); enqueue outside a transaction or use enqueueMany.',
+        ),
       );
     }
-    if (params.jobs.length === 0) return [];
+    const jobs = params.jobs;
+    if (jobs.length === 0) return Promise.resolve([]);
+    const first = jobs[0]!;
+    if (jobs.length === 1 && !first.hold && first.unique === null && first.dependsOn.length === 0) {
+      return this.enqueueOne(first, params.now);
+    }
+    return this.enqueueBatch(params);
+  }
+
+  private async enqueueBatch(params: EnqueueParams): Promise<EnqueueOutcome[]> {
     const args = encodeJobs(params.jobs);
     args.unshift(params.now);
-    // A single plain job (no hold, unique key or dependency) takes the lean script.
-    const first = params.jobs[0]!;
-    const one =
-      params.jobs.length === 1 && !first.hold && first.unique === null && first.dependsOn.length === 0;
-    return toOutcomes(await this.run(one ? 'enqueueOne' : 'enqueue', args), params.jobs);
+    return toOutcomes(await this.run('enqueue', args), params.jobs);
+  }
+
+  private lastRetention: RetentionSpec | undefined;
+  private lastRetentionText = '';
+
+  /** encodeRetention, remembered for the previous spec: one-by-one enqueues usually repeat it. */
+  private retentionText(r: RetentionSpec): string {
+    const last = this.lastRetention;
+    if (
+      last === undefined ||
+      last.completed !== r.completed ||
+      last.failed !== r.failed ||
+      last.cancelled !== r.cancelled ||
+      last.dropPayload !== r.dropPayload
+    ) {
+      this.lastRetentionText = encodeRetention(r);
+      this.lastRetention = { ...r };
+    }
+    return this.lastRetentionText;
+  }
+
+  /**
+   * A single plain job (no hold, unique key or dependency), the one-by-one enqueue: the lean script
+   * as a bare EVALSHA, its reply parsed in the same callback that handles a `NOSCRIPT`.
+   */
+  private enqueueOne(job: NewJob, now: number): Promise<EnqueueOutcome[]> {
+    if (this.closing) return Promise.reject(new StoreClosedError('enqueue'));
+    const runAt = Math.trunc(job.runAt);
+    let args: Array<string | number>;
+    try {
+      args = [
+        this.tag,
+        now,
+        job.task,
+        job.queue,
+        job.priority,
+        priorityKey(job.priority),
+        job.maxAttempts,
+        this.retentionText(job.retention),
+        job.id,
+        job.payload,
+        runAt,
+        runAtKey(runAt),
+      ];
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const outcome = (reply: unknown): EnqueueOutcome[] => [
+      reply === 1
+        ? { id: job.id, duplicate: false, state: 'ready' }
+        : reply === 2
+          ? { id: job.id, duplicate: false, state: 'scheduled' }
+          : toOutcome(reply as string, job.id),
+    ];
+    return sendScript(this.client, ENQUEUE_ONE, args).then(outcome, (error: unknown) => {
+      if (!isNoScript(error)) throw error;
+      return evalScript(this.client, ENQUEUE_ONE, args).then(outcome);
+    });
   }
 
   // ─── Dispatch ──────────────────────────────────────────────────────────────

@@ -1,4 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import { type Cluster, Command, type Redis } from 'ioredis';
 import acknowledge from './lua/acknowledge.lua';
 import cancelJob from './lua/cancel-job.lua';
 import claim from './lua/claim.lua';
@@ -131,4 +132,57 @@ export function runScript(
   if (!command) throw new Error(`Script ${name} is not defined on this client`);
   // ioredis flattens the argument list (Command: args.flat()), so the array goes as one argument: no spread.
   return command.call(client, tag, args);
+}
+
+/** A script sent as a bare `EVALSHA` command (see {@link sendScript}). */
+export interface DirectScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+export function directScript(name: ScriptName): DirectScript {
+  const lua = assemble(lib, SOURCES[name]);
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+const UTF8 = { replyEncoding: 'utf8' as const };
+
+/**
+ * Sends `EVALSHA <sha> 1 <args…>` (`args[0]` is the hash tag) as one ioredis `Command`. For the one
+ * call per awaited enqueue: `defineCommand`'s wrapper costs a second promise, an argument copy and
+ * closures per call. The caller retries with {@link evalScript} on a `NOSCRIPT` error
+ * ({@link isNoScript}). The client's `keyPrefix`, if any, applies to the tag as it does for
+ * `defineCommand` scripts.
+ */
+export function sendScript(
+  client: Redis | Cluster,
+  script: DirectScript,
+  args: Array<string | number>,
+): Promise<unknown> {
+  return send(client, 'evalsha', script.sha, args);
+}
+
+/** {@link sendScript} by `EVAL`, which also caches the script on the server that runs it. */
+export function evalScript(
+  client: Redis | Cluster,
+  script: DirectScript,
+  args: Array<string | number>,
+): Promise<unknown> {
+  return send(client, 'eval', script.lua, args);
+}
+
+export const isNoScript = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith('NOSCRIPT');
+
+function send(
+  client: Redis | Cluster,
+  name: string,
+  body: string,
+  args: Array<string | number>,
+): Promise<unknown> {
+  const keyPrefix = (client.options as { keyPrefix?: string }).keyPrefix;
+  // Command flattens its argument list, so the args array goes in as one element: no copy here.
+  const command = new Command(name, [body, 1, args], keyPrefix ? { ...UTF8, keyPrefix } : UTF8);
+  client.sendCommand(command);
+  return command.promise;
 }

@@ -16,7 +16,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const client = () => new Cluster(cluster!.nodes);
+const client = (options?: { keyPrefix?: string }) => new Cluster(cluster!.nodes, options);
 const run = promisify(execFile);
 // Our own servers: their script caches may be flushed.
 const flushScripts = async () => {

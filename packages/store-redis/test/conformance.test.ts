@@ -6,7 +6,7 @@ import { REDIS_URL, redisOrSkip } from './redis-env.js';
 
 // The shared suite against DOCKET_REDIS_URL, each test under its own random prefix.
 const available = await redisOrSkip();
-const client = () => new Redis(REDIS_URL);
+const client = (options?: { keyPrefix?: string }) => new Redis(REDIS_URL, options ?? {});
 
 if (available) describeStorage('redis', redisHarness({ url: REDIS_URL }));
 describeFocused('single server', available, { client });

@@ -8,8 +8,8 @@ import { dropPrefix, randomPrefix } from './redis-env.js';
 
 /** Where the focused tests run: a single server or a Cluster, opened lazily (after a beforeAll). */
 export interface FocusedTarget {
-  /** A new client the store does not own (the test closes it). */
-  client(): Redis | Cluster;
+  /** A new client the store does not own (the test closes it), with the given ioredis options. */
+  client(options?: { keyPrefix?: string }): Redis | Cluster;
   /** Empties the servers' script caches (only on servers the test owns: never the shared one). */
   flushScripts?(): Promise<void>;
 }
@@ -147,6 +147,92 @@ export function describeFocused(name: string, available: boolean, target: Focuse
       });
       expect(claimed.map((j) => j.id)).toEqual([a.id, uniq.id, b.id, later.id]);
       for (const j of claimed) expect(j).toEqual(await store.getJob({ id: j.id, now: T0 + 50 }));
+    });
+
+    it('a single plain job (the one-job script) is stored exactly as a batch stores it', async () => {
+      const keep = { completed: null, failed: 5000, cancelled: null, dropPayload: true };
+      const shapes = [
+        { task: 'a', priority: -3, maxAttempts: 2, retention: keep },
+        { queue: 'other', priority: Number.MAX_SAFE_INTEGER, runAt: T0 + 50 },
+      ];
+      const K = `{${prefix}}`;
+      // The hash minus what differs between two jobs (payload, seq), and the ready member minus its seq and id.
+      const stored = async (id: string) => {
+        const { payload: _, seq: __, ...fields } = await admin.hgetall(`${K}:job:${id}`);
+        return fields;
+      };
+      const member = async (queue: string, id: string) => {
+        const members = await admin.zrange(`${K}:q:${queue}:ready`, 0, -1);
+        return members.find((m) => m.endsWith(id))?.slice(0, 32) ?? null;
+      };
+      for (const shape of shapes) {
+        const single = job(shape);
+        const inBatch = job(shape);
+        expect(await store.enqueue({ jobs: [single], now: T0 })).toEqual([
+          { id: single.id, duplicate: false, state: shape.runAt ? 'scheduled' : 'ready' },
+        ]);
+        await store.enqueue({ jobs: [inBatch, job()], now: T0 });
+        expect(await stored(single.id)).toEqual(await stored(inBatch.id));
+        const queue = shape.queue ?? 'default';
+        expect(await member(queue, single.id)).toEqual(await member(queue, inBatch.id));
+        expect(await admin.zscore(`${K}:all`, single.id)).not.toBeNull();
+      }
+      expect(await store.countJobs({ now: T0 })).toEqual(
+        expect.arrayContaining([
+          { queue: 'default', state: 'ready', count: 4 },
+          { queue: 'other', state: 'scheduled', count: 2 },
+        ]),
+      );
+    });
+
+    it('a single job with a taken id is a duplicate reporting the stored job; a hash deleted by hand is stored anew', async () => {
+      const later = job({ runAt: T0 + 100 });
+      const held = job({ hold: true });
+      await store.enqueue({ jobs: [later, held], now: T0 });
+      const again = (id: string, now: number) => store.enqueue({ jobs: [{ ...job(), id }], now });
+      expect(await again(later.id, T0)).toEqual([{ id: later.id, duplicate: true, state: 'scheduled' }]);
+      expect(await again(later.id, T0 + 100)).toEqual([{ id: later.id, duplicate: true, state: 'ready' }]);
+      expect(await again(held.id, T0)).toEqual([{ id: held.id, duplicate: true, state: 'waiting' }]);
+      expect((await store.getJob({ id: later.id, now: T0 }))?.runAt).toBe(T0 + 100);
+      // Still in K:all (the id check) but the hash is gone: as EXISTS would, the job is stored again.
+      await admin.del(`{${prefix}}:job:${later.id}`);
+      expect(await again(later.id, T0)).toEqual([{ id: later.id, duplicate: false, state: 'ready' }]);
+      expect((await store.getJob({ id: later.id, now: T0 }))?.runAt).toBe(T0);
+    });
+
+    it('works on a client with a keyPrefix: scripts and plain reads see the same keys', async () => {
+      const prefixed = target.client({ keyPrefix: 'kp:' });
+      const other = new RedisStore({ client: prefixed }, { prefix });
+      try {
+        const [single, batch] = [job(), job()];
+        await other.enqueue({ jobs: [single], now: T0 });
+        await other.enqueue({ jobs: [batch, job()], now: T0 });
+        expect((await other.getJob({ id: single.id, now: T0 }))?.state).toBe('ready');
+        const claimed = await other.claim({
+          queues: ['default'],
+          limit: 10,
+          now: T0,
+          leaseMs: 1000,
+          token: 't',
+          workerId: 'w',
+        });
+        expect(claimed.map((j) => j.id)).toEqual([single.id, batch.id, expect.any(String)]);
+        expect(await admin.exists(`kp:{${prefix}}:job:${single.id}`)).toBe(1);
+        expect(await admin.exists(`{${prefix}}:job:${single.id}`)).toBe(0);
+      } finally {
+        await other.close();
+        prefixed.disconnect();
+        // dropPrefix (afterEach) matches `{prefix}:*` only.
+        const nodes = 'nodes' in admin ? admin.nodes('master') : [admin];
+        for (const node of nodes) {
+          let cursor = '0';
+          do {
+            const [next, keys] = await node.scan(cursor, 'MATCH', `kp:{${prefix}}:*`, 'COUNT', 500);
+            cursor = next;
+            for (const key of keys) await node.del(key);
+          } while (cursor !== '0');
+        }
+      }
     });
 
     it('promotes due scheduled jobs inside claim and respects pause', async () => {
