@@ -243,6 +243,11 @@ export class Dispatcher implements RunHooks {
     }
     // Leased to this worker (heartbeated) from now on, as one group.
     this.parts.leases.addAll(attempts);
+    // Started jobs before the head would otherwise stay referenced (and alive) while refills keep the buffer non-empty.
+    if (this.bufferHead > 0) {
+      this.buffer = this.buffer.slice(this.bufferHead);
+      this.bufferHead = 0;
+    }
     for (const attempt of attempts) this.enqueueLocally(attempt);
     this.startBuffered();
     return claimed.length;

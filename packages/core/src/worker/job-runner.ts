@@ -59,6 +59,7 @@ const COMPLETED: Announcement = { kind: 'completed' };
  */
 export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, LeaseHolder {
   leaseGroup: LeaseGroup | null = null;
+  leaseSlot = -1;
   /** `start()` was called: the job holds (or held) a handler slot. */
   begun = false;
   /** The handler is over and the ack is queued: the job no longer holds a handler slot. */

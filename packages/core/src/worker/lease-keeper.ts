@@ -9,14 +9,19 @@ export interface LeaseHolder {
   readonly lease: Lease;
   /** The keeper's bookkeeping: the group holding this lease, `null` once it is no longer renewed. */
   leaseGroup: LeaseGroup | null;
+  /** The keeper's bookkeeping: this holder's index in its group. */
+  leaseSlot: number;
   /** Stops the job's handler (or drops the job if it has not started): its lease is gone. */
   leaseLost(error: LeaseLostError): void;
 }
 
 /** The leases of one claim: added together, each dropped on its own, forgotten once all are. */
 export class LeaseGroup {
+  /** A dropped lease's slot is cleared, so a finished job is not kept alive by the rest of its claim. */
+  readonly holders: (LeaseHolder | null)[];
   live: number;
-  constructor(readonly holders: readonly LeaseHolder[]) {
+  constructor(holders: readonly LeaseHolder[]) {
+    this.holders = holders.slice();
     this.live = holders.length;
   }
 }
@@ -76,7 +81,11 @@ export class LeaseKeeper {
   addAll(holders: readonly LeaseHolder[]): void {
     if (holders.length === 0) return;
     const group = new LeaseGroup(holders);
-    for (const holder of holders) holder.leaseGroup = group;
+    for (let i = 0; i < holders.length; i++) {
+      const holder = holders[i]!;
+      holder.leaseGroup = group;
+      holder.leaseSlot = i;
+    }
     this.groups.add(group);
     this.held += holders.length;
   }
@@ -86,6 +95,7 @@ export class LeaseKeeper {
     const group = holder.leaseGroup;
     if (group === null) return;
     holder.leaseGroup = null;
+    group.holders[holder.leaseSlot] = null;
     this.held--;
     if (--group.live === 0) this.groups.delete(group);
   }
@@ -113,7 +123,7 @@ export class LeaseKeeper {
   private async renewAll(): Promise<number> {
     const all: LeaseHolder[] = [];
     for (const group of this.groups) {
-      for (const holder of group.holders) if (holder.leaseGroup === group) all.push(holder);
+      for (const holder of group.holders) if (holder !== null) all.push(holder);
     }
     let lost = 0;
     for (let i = 0; i < all.length; i += this.options.maxBatch) {
