@@ -22,7 +22,9 @@ export function priorityKey(priority: number): string {
 /** runAt as the ready member orders it (lib.lua ready_member): clamped to [0, 10^15), 15 digits. */
 export function runAtKey(runAt: number): string {
   const r = runAt < 0 ? 0 : runAt > 999999999999999 ? 999999999999999 : runAt;
-  return String(r).padStart(15, '0');
+  const text = String(r);
+  // Every time from 2001 to 2286 has 13 digits; padStart costs ~0.4 µs a call.
+  return text.length === 13 ? `00${text}` : text.padStart(15, '0');
 }
 
 const SHAPE_SEPARATOR = '\u0000';
