@@ -265,7 +265,10 @@ export class JobLifecycle {
   }
 
   private releaseDependents(job: StoredJob, now: number): void {
-    for (const dependentId of this.graph.dependentsOf(job.id)) {
+    const dependents = this.graph.dependentsOf(job.id);
+    // Most jobs have no dependents: no iterator for them (every completion passes here).
+    if (dependents.length === 0) return;
+    for (const dependentId of dependents) {
       const dependent = this.jobs.get(dependentId);
       if (dependent === undefined || dependent.state !== 'waiting' || dependent.pendingDependencies === 0)
         continue;

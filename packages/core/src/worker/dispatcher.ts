@@ -248,7 +248,7 @@ export class Dispatcher implements RunHooks {
       this.buffer = this.buffer.slice(this.bufferHead);
       this.bufferHead = 0;
     }
-    for (const attempt of attempts) this.enqueueLocally(attempt);
+    for (let i = 0; i < attempts.length; i++) this.enqueueLocally(attempts[i]!);
     this.startBuffered();
     return claimed.length;
   }
@@ -341,6 +341,8 @@ export class Dispatcher implements RunHooks {
   runFinished(attempt: JobAttempt): void {
     const { previousStarted: previous, nextStarted: next } = attempt;
     if (previous === null && this.startedHead !== attempt) return;
+    // A full ack backlog holds back starts and claims: this job's end may let them go.
+    let unblocks = this.startedCount - this.handlers >= this.ackBacklog;
     if (previous !== null) previous.nextStarted = next;
     else this.startedHead = next;
     if (next !== null) next.previousStarted = previous;
@@ -351,13 +353,15 @@ export class Dispatcher implements RunHooks {
     if (!attempt.settled) {
       attempt.settled = true;
       this.handlers--;
+      unblocks = true;
     }
     // The lease is heartbeated until the ack is stored (or given up).
     this.parts.leases.remove(attempt);
     if (this.startedCount === 0 && this.finishWaiters.length > 0) {
       for (const resolve of this.finishWaiters.splice(0)) resolve();
     }
-    this.freed();
+    // Otherwise its slot was freed when the handler settled, and nothing else depends on it.
+    if (unblocks || this.startedCount === 0) this.freed();
   }
 
   /** Resolves once no started job is left. */

@@ -13,13 +13,14 @@ import { CompletedEvent, type JobInfoSource, jobInfo } from './job-info.js';
 import { JobRun, ShutdownError } from './job-run.js';
 import type { LeaseGroup, LeaseHolder, LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
-import { logsDebug } from './safe-logger.js';
 
 export interface RunnerParts {
   engine: Engine;
   acks: AckBatcher;
   leases: LeaseKeeper;
   random: Random;
+  /** Whether the engine's logger keeps debug lines (`logsDebug`), read once per worker. */
+  logsDebug: boolean;
   /** How long a handler that ignores the loss of its lease is waited for. */
   leaseMs: number;
   report: (error: unknown, context: string) => void;
@@ -348,8 +349,7 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
     const { engine } = this.parts;
     if (announcement.kind === 'completed') {
       const durationMs = this.duration;
-      if (logsDebug(engine.logger))
-        jobLogger(engine.logger, this.info).debug({ durationMs }, 'job completed');
+      if (this.parts.logsDebug) jobLogger(engine.logger, this.info).debug({ durationMs }, 'job completed');
       engine.emit('completed', new CompletedEvent(this, this.value, durationMs));
       return;
     }
@@ -357,7 +357,7 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
     const { error } = announcement;
     const fields = { jobId: info.id, task: info.task, attempt: info.attempt, err: error };
     if (announcement.kind === 'snoozed') {
-      if (logsDebug(engine.logger)) {
+      if (this.parts.logsDebug) {
         engine.logger.debug(fields, 'job attempt did not count as a failure; rescheduled');
       }
     } else if (announcement.kind === 'retrying') {

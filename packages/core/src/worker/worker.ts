@@ -10,7 +10,7 @@ import type { RunnerParts } from './job-runner.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { QueuesOption } from './queue-selection.js';
 import { Rescuer } from './rescuer.js';
-import { safeLogger } from './safe-logger.js';
+import { logsDebug, safeLogger } from './safe-logger.js';
 import { Scheduler } from './scheduler.js';
 import { resolveWorkerOptions } from './worker-options.js';
 
@@ -125,6 +125,7 @@ export class Worker {
       acks: this.acks,
       leases: this.leases,
       random: o.random,
+      logsDebug: logsDebug(engine.logger),
       leaseMs: o.leaseMs,
       report,
     };
