@@ -2,10 +2,17 @@ import type { Statement } from './db.js';
 import { JOB_COLUMNS } from './job-row.js';
 import { live } from './migration-v4.js';
 
-/** Job columns qualified with the alias `j`, for statements that join. */
-const J_COLUMNS = JOB_COLUMNS.split(',')
-  .map((c) => `j.${c.trim()}`)
-  .join(', ');
+/**
+ * What a claim returns of each job (`ClaimedRow`): the columns it does not
+ * set itself. The caller knows the rest (state, lease, worker, startedAt),
+ * and a claimed job is live, neither held nor finished (the claim index's
+ * predicate), so finished_at and delete_at are null. Empty errors and
+ * depends_on come back null: nothing to parse.
+ */
+const CLAIMED_COLUMNS = `j.id, j.seq, j.task, j.queue, j.payload, j.result, j.priority, j.run_at, j.created_at,
+  j.attempts, j.max_attempts, nullif(j.errors, '[]'::jsonb) AS errors,
+  CASE WHEN cardinality(j.depends_on) > 0 THEN j.depends_on END AS depends_on, j.unique_key, j.cancel_reason,
+  j.ret_completed, j.ret_failed, j.ret_cancelled, j.drop_payload`;
 
 /**
  * The hot-path statements of workers: claim, heartbeat, acknowledge, and the
@@ -21,7 +28,7 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
      * $1 text[]: queues, $2 int8: now, $3 int: limit, $4 text: token,
      * $5 int8: lease ms, $6 text: worker id, $7 text: synchronous_commit for
      * this statement's transaction ('on', or 'off' with `durableLeases: false`).
-     * Returns the claimed jobs (JOB_COLUMNS) plus `ord`, the queue's position.
+     * Returns the claimed jobs (CLAIMED_COLUMNS) plus `ord`, the queue's position.
      */
     claim: make(
       'claim',
@@ -44,14 +51,17 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
        UPDATE ${s}.jobs j SET state = 'active', attempts = j.attempts + 1, started_at = $2,
          lease_token = $4, lease_expires_at = $2 + $5::int8, worker_id = $6
        FROM picked p, commit_mode WHERE j.id = p.id
-       RETURNING ${J_COLUMNS}, p.ord`,
+       RETURNING ${CLAIMED_COLUMNS}, p.ord`,
     ),
 
     /**
      * Renews the leases still held. $1 text[]: ids, $2 text[]: tokens,
      * $3 int8: now, $4 int8: lease ms, $5 text: synchronous_commit (as claim).
      * Rows are locked in id order first, as by every multi-row writer here,
-     * so two writers over the same jobs cannot deadlock.
+     * so two writers over the same jobs cannot deadlock: `locked` is read
+     * whole by a one-time filter before the UPDATE fetches a row (joined
+     * instead, the generic plan rescanned the lease array per row: 100
+     * leases, 9,900 rows filtered, 8.4 ms against ≈ 2).
      * Returns id, token of each lease renewed.
      */
     heartbeat: make(
@@ -61,7 +71,7 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
        )
        UPDATE ${s}.jobs j SET lease_expires_at = $3 + $4::int8
        FROM unnest($1::text[], $2::text[]) AS l(id, token), (SELECT set_config('synchronous_commit', $5, true)) AS m
-       WHERE j.id = l.id AND j.state = 'active' AND j.lease_token = l.token AND j.id IN (SELECT id FROM locked)
+       WHERE (SELECT count(*) FROM locked) >= 0 AND j.id = l.id AND j.state = 'active' AND j.lease_token = l.token
        RETURNING j.id, l.token`,
     ),
 
