@@ -76,6 +76,61 @@ export function toJobRecord(row: JobRow, now: number): JobRecord {
   };
 }
 
+/** A claimed job as the claim statement returns it (see CLAIMED_COLUMNS in dispatch-sql.ts). */
+export type ClaimedRow = Omit<
+  JobRow,
+  | 'state'
+  | 'started_at'
+  | 'finished_at'
+  | 'lease_token'
+  | 'lease_expires_at'
+  | 'worker_id'
+  | 'held'
+  | 'delete_at'
+  | 'errors'
+  | 'depends_on'
+> & { errors: AttemptError[] | null; depends_on: string[] | null; ord: number };
+
+/** A job claimed at `now` under `token` for `leaseMs` by `workerId`, from what the claim returned. */
+export function toClaimedRecord(
+  row: ClaimedRow,
+  now: number,
+  token: string,
+  leaseMs: number,
+  workerId: string,
+): JobRecord {
+  return {
+    id: row.id,
+    task: row.task,
+    queue: row.queue,
+    state: 'active',
+    payload: row.payload,
+    result: row.result,
+    priority: row.priority,
+    runAt: row.run_at,
+    createdAt: row.created_at,
+    startedAt: now,
+    finishedAt: null,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    errors: row.errors ?? [],
+    leaseToken: token,
+    leaseExpiresAt: now + leaseMs,
+    workerId,
+    held: false,
+    dependsOn: row.depends_on ?? [],
+    uniqueKey: row.unique_key,
+    cancelReason: row.cancel_reason,
+    retention: {
+      completed: row.ret_completed,
+      failed: row.ret_failed,
+      cancelled: row.ret_cancelled,
+      dropPayload: row.drop_payload,
+    },
+    deleteAt: null,
+  };
+}
+
 /** The columns of `schedules`, in `ScheduleRow` shape. */
 export const SCHEDULE_COLUMNS =
   'name, rule, task, queue, payload, options, next_run_at, last_run_at, paused, created_at, updated_at';

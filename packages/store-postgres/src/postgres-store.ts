@@ -34,7 +34,14 @@ import { type DispatchSql, dispatchSql } from './dispatch-sql.js';
 import { type EnqueueContext, enqueueInTransaction, enqueueSimple, isSimpleBatch } from './enqueue-plan.js';
 import { enqueueSql } from './enqueue-sql.js';
 import { type InspectSql, inspectSql, listJobsQuery } from './inspect-sql.js';
-import { type JobRow, type ScheduleRow, toJobRecord, toScheduleRecord } from './job-row.js';
+import {
+  type ClaimedRow,
+  type JobRow,
+  type ScheduleRow,
+  toClaimedRecord,
+  toJobRecord,
+  toScheduleRecord,
+} from './job-row.js';
 import { NotificationListener } from './listener.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { type OperatorSql, operatorSql } from './operator-sql.js';
@@ -210,7 +217,7 @@ export class PostgresStore implements Storage {
     this.assertOpen('claim');
     const queues = [...new Set(params.queues)];
     if (queues.length === 0 || params.limit <= 0) return [];
-    const rows = await run<JobRow & { ord: number }>(this.pool, this.dispatch.claim, [
+    const rows = await run<ClaimedRow>(this.pool, this.dispatch.claim, [
       queues,
       params.now,
       params.limit,
@@ -220,7 +227,7 @@ export class PostgresStore implements Storage {
       this.leaseCommit,
     ]);
     rows.sort((a, b) => a.ord - b.ord || b.priority - a.priority || a.run_at - b.run_at || a.seq - b.seq);
-    return rows.map((row) => toJobRecord(row, params.now));
+    return rows.map((row) => toClaimedRecord(row, params.now, params.token, params.leaseMs, params.workerId));
   }
 
   async heartbeat({ leases, now, leaseMs }: HeartbeatParams): Promise<boolean[]> {
