@@ -21,6 +21,7 @@ export class HandlerSignal extends Error {
 
 /** The attempt a context belongs to. */
 export interface ContextSource extends JobInfoSource {
+  readonly engine: Engine;
   readonly signal: AbortSignal;
   /** Renews the attempt's lease now; throws `LeaseLostError` once it is lost. */
   beat(): Promise<void>;
@@ -28,26 +29,29 @@ export interface ContextSource extends JobInfoSource {
 
 type Enqueue = HandlerContext['enqueue'];
 
+/** What a context builds on first use: most handlers use none of it. */
+interface Extras {
+  logger: Logger | null;
+  heartbeat: (() => Promise<void>) | null;
+  enqueue: Enqueue | null;
+  snooze: ((ms: number) => never) | null;
+  cancel: ((reason?: string) => never) | null;
+}
+
 /**
  * The context of one attempt. A class: its accessors live on the prototype, so
  * a context costs one small object per job (an object literal with getters
- * and closures was 10% of the worker's CPU). `job`, `signal` and `logger` are
- * built on first use; the methods are bound on first read, so `const { snooze } = ctx`
- * still works.
+ * and closures was 10% of the worker's CPU), with two hidden fields: the
+ * attempt, and what is built on first use (`job`, `signal`, `logger`, and the
+ * methods, bound on first read so `const { snooze } = ctx` still works).
  */
 export class JobContext implements HandlerContext {
   /** What the handler asked for (snooze, cancel), read by the worker once it ends. */
   requested: HandlerRequest | null = null;
-  readonly #engine: Engine;
   readonly #attempt: ContextSource;
-  #logger: Logger | null = null;
-  #heartbeat: (() => Promise<void>) | null = null;
-  #enqueue: Enqueue | null = null;
-  #snooze: ((ms: number) => never) | null = null;
-  #cancel: ((reason?: string) => never) | null = null;
+  #extras: Extras | null = null;
 
-  constructor(engine: Engine, attempt: ContextSource) {
-    this.#engine = engine;
+  constructor(attempt: ContextSource) {
     this.#attempt = attempt;
   }
 
@@ -60,43 +64,53 @@ export class JobContext implements HandlerContext {
   }
 
   get logger(): Logger {
-    this.#logger ??= jobLogger(this.#engine.logger, this.#attempt.info);
-    return this.#logger;
+    const extras = this.#built();
+    extras.logger ??= jobLogger(this.#attempt.engine.logger, this.#attempt.info);
+    return extras.logger;
   }
 
   get heartbeat(): () => Promise<void> {
     const attempt = this.#attempt;
-    this.#heartbeat ??= () => attempt.beat();
-    return this.#heartbeat;
+    const extras = this.#built();
+    extras.heartbeat ??= () => attempt.beat();
+    return extras.heartbeat;
   }
 
   get enqueue(): Enqueue {
-    const engine = this.#engine;
-    this.#enqueue ??= async (task, payload, options) => {
+    const { engine } = this.#attempt;
+    const extras = this.#built();
+    extras.enqueue ??= async (task, payload, options) => {
       const { id, duplicate } = await engine.enqueue(task, payload, options);
       return { id, duplicate };
     };
-    return this.#enqueue;
+    return extras.enqueue;
   }
 
   get snooze(): (ms: number) => never {
-    this.#snooze ??= (ms: number): never => {
+    const extras = this.#built();
+    extras.snooze ??= (ms: number): never => {
       assertNumber('ctx.snooze(ms)', ms, { min: 0 });
       this.requested ??= { type: 'snooze', ms: Math.round(ms) };
       throw new HandlerSignal(this.requested);
     };
-    return this.#snooze;
+    return extras.snooze;
   }
 
   get cancel(): (reason?: string) => never {
-    this.#cancel ??= (reason?: string): never => {
+    const extras = this.#built();
+    extras.cancel ??= (reason?: string): never => {
       this.requested ??= {
         type: 'cancel',
         reason: reason === undefined ? 'cancelled by its handler' : storableText(String(reason)),
       };
       throw new HandlerSignal(this.requested);
     };
-    return this.#cancel;
+    return extras.cancel;
+  }
+
+  #built(): Extras {
+    this.#extras ??= { logger: null, heartbeat: null, enqueue: null, snooze: null, cancel: null };
+    return this.#extras;
   }
 }
 

@@ -102,6 +102,11 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
     else this.hooks.lostBeforeStart(this);
   }
 
+  /** For the handler's context. */
+  get engine(): Engine {
+    return this.parts.engine;
+  }
+
   /** `ctx.heartbeat()`. */
   beat(): Promise<void> {
     return this.parts.leases.beatOne(this);
@@ -155,7 +160,7 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
   private callHandler(task: TaskDefinition<any, any>, payload: unknown): void {
     // Abandoned while its payload was being validated: it was released without running.
     if (this.ended) return;
-    const ctx = new JobContext(this.parts.engine, this);
+    const ctx = new JobContext(this);
     this.ctx = ctx;
     this.started = performance.now();
     const timeoutMs = task.timeout;
