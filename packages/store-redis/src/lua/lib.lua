@@ -8,7 +8,7 @@
 --   K:version                  string: key layout version (written by setup, not by scripts)
 --   K:seq                      counter: enqueue sequence (enqueue order, listJobs cursor)
 --   K:job:<id>                 hash: one job (fields below)
---   K:all                      zset: every job id by seq (listJobs)
+--   K:all                      zset: every job id by seq (listJobs); a job is stored iff its id is here (enqueue-one's id check)
 --   K:q:<queue>:ready          zset, all scores 0: ready jobs by lex member <pk><runAt><seq><id>
 --   K:q:<queue>:scheduled      zset: scheduled jobs by runAt (promoted to ready by claim)
 --   K:q:<queue>:retrying       zset: retrying jobs by runAt (promoted to ready by claim)
