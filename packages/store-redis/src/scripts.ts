@@ -108,13 +108,17 @@ export function assemble(libSource: string, source: string): string {
   return `${parts.join('\n')}\n${source}`;
 }
 
+/** Scripts the store sends itself as bare commands ({@link sendScript}), not through `defineCommand`. */
+const DIRECT: ReadonlySet<ScriptName> = new Set(['enqueueOne']);
+
 /**
- * Registers every script on `client` with `defineCommand`: ioredis runs it by
+ * Registers every other script on `client` with `defineCommand`: ioredis runs it by
  * EVALSHA and falls back to EVAL (loading it) after `NOSCRIPT`, on a single
  * server and on each Cluster node alike.
  */
 export function defineScripts(client: Redis | Cluster): void {
   for (const [name, source] of Object.entries(SOURCES)) {
+    if (DIRECT.has(name as ScriptName)) continue;
     client.defineCommand(commandName(name as ScriptName), { numberOfKeys: 1, lua: assemble(lib, source) });
   }
 }
