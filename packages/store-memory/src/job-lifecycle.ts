@@ -6,7 +6,6 @@ import {
   type NewJob,
   reportedState,
 } from '@docket/core';
-import { ActiveList } from './active-list.js';
 import { DependencyGraph } from './dependencies.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { JobTable } from './job-table.js';
@@ -25,8 +24,8 @@ type TerminalState = 'completed' | 'failed' | 'cancelled';
 export class JobLifecycle {
   readonly jobs = new JobTable();
   readonly queues = new Map<string, ReadyQueue>();
-  /** Jobs under a lease (acks find theirs by id in the job table, fenced by state and token). */
-  readonly active = new ActiveList<StoredJob>();
+  /** Jobs under a lease, by id: small (the workers' total concurrency), so acks look up here. */
+  readonly active = new Map<string, StoredJob>();
   private readonly expiring = new IndexedHeap<StoredJob>((a, b) =>
     a.deleteAt !== b.deleteAt ? a.deleteAt! < b.deleteAt! : a.seq < b.seq,
   );
@@ -122,7 +121,7 @@ export class JobLifecycle {
         job.leaseToken = params.token;
         job.leaseExpiresAt = now + params.leaseMs;
         job.workerId = params.workerId;
-        this.active.add(job);
+        this.active.set(job.id, job);
       }
     }
     return claimed;
@@ -144,13 +143,13 @@ export class JobLifecycle {
 
   /** The job if it is `active` under `token`: the fence of every acknowledgement. */
   leased(id: string, token: string): StoredJob | undefined {
-    const job = this.jobs.get(id);
-    return job !== undefined && job.state === 'active' && job.leaseToken === token ? job : undefined;
+    const job = this.active.get(id);
+    return job !== undefined && job.leaseToken === token ? job : undefined;
   }
 
   /** Ends the current claim: the job leaves the active set and its lease fields are cleared. */
   endLease(job: StoredJob): void {
-    this.active.delete(job);
+    this.active.delete(job.id);
     job.leaseToken = null;
     job.leaseExpiresAt = null;
     job.workerId = null;

@@ -6,7 +6,6 @@ import {
   type RetentionSpec,
   reportedState,
 } from '@docket/core';
-import type { ActiveItem } from './active-list.js';
 import type { DueItem } from './due-queue.js';
 
 /**
@@ -14,7 +13,7 @@ import type { DueItem } from './due-queue.js';
  * (not reported) state, plus the bookkeeping of the indexes. Never handed out:
  * callers get copies made by {@link toRecord}.
  */
-export interface StoredJob extends DueItem, ActiveItem {
+export interface StoredJob extends DueItem {
   readonly id: string;
   readonly task: string;
   readonly queue: string;
@@ -81,8 +80,6 @@ export function createStoredJob(job: NewJob, dependsOn: string[], now: number): 
     removed: false,
     heapIndex: -1,
     fifoTicket: 0,
-    activePrevious: null,
-    activeNext: null,
   };
 }
 
