@@ -78,7 +78,7 @@ export class JobRun {
   }
 
   dispose(): void {
-    clearTimeout(this.graceTimer);
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
   }
 
   /** Called once the worker stops waiting for the handler (shutdown deadline, lease lost and ignored). */

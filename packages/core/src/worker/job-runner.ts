@@ -204,7 +204,6 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
       const { job } = this;
       this.ack = { type: 'complete', id: job.id, token: job.leaseToken ?? '', result };
       this.value = value ?? null;
-      this.elapsed();
       this.announcement = COMPLETED;
       this.deliver();
     } catch (error) {
