@@ -1,4 +1,3 @@
-import { resolve as resolvePath } from 'node:path';
 import {
   type AcknowledgeParams,
   type ClaimParams,
@@ -28,7 +27,6 @@ import {
 import Database from 'better-sqlite3';
 import { applyAcks } from './acknowledge.js';
 import { waitForCallerTransaction } from './caller-transaction.js';
-import { Checkpointer } from './checkpointer.js';
 import { cancelDependents } from './dependencies.js';
 import { insertBatch, insertPlainBatch, insertPlainJob, isPlain } from './enqueue-batch.js';
 import { JobLister } from './list-jobs.js';
@@ -40,10 +38,6 @@ import { WakeHub } from './wake.js';
 
 /** WAL pages between automatic checkpoints on a file the store opens (SQLite's default: 1000). */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
-/** Writes of a store before it starts its checkpoint thread: short-lived and idle stores never start one. */
-const CHECKPOINT_AFTER_WRITES = 256;
-/** Milliseconds between two background checkpoints. */
-const CHECKPOINT_INTERVAL_MS = 100;
 
 /** Where the store keeps its data. */
 export type SqliteConnection =
@@ -59,14 +53,8 @@ export interface SqliteStoreOptions {
   pollIntervalMs?: number;
   /** How long to wait for a lock held by another connection, in ms (`{ path }` only). Default 5000. */
   busyTimeoutMs?: number;
-  /** Errors of the background wake-up poll and checkpoint thread. Default: `console.error`. */
+  /** Errors of the background wake-up poll. Default: `console.error`. */
   onError?: (error: unknown) => void;
-  /**
-   * On a file the store opens (`{ path }`), checkpoint the WAL from a thread
-   * of its own once the store has written a few hundred times, so commits do
-   * not pay for checkpoints (see the README). Default `true`.
-   */
-  backgroundCheckpoint?: boolean;
 }
 
 type Row = JobRow;
@@ -93,23 +81,12 @@ export class SqliteStore implements Storage {
   private statements: Statements | undefined;
   private lister: JobLister | undefined;
   private closed = false;
-  private readonly onError: (error: unknown) => void;
-  /** The file to checkpoint from a thread, or `undefined` when the store does not. */
-  private readonly checkpointPath: string | undefined;
-  /** Writes until the checkpoint thread starts. */
-  private writesBeforeCheckpointer = CHECKPOINT_AFTER_WRITES;
-  private checkpointer: Checkpointer | undefined;
 
   constructor(connection: SqliteConnection, options: SqliteStoreOptions = {}) {
     this.tables = tablesFor(options.prefix);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const pollIntervalMs = options.pollIntervalMs ?? 50;
     if (!(pollIntervalMs > 0)) throw new InvalidOptionError('pollIntervalMs must be a positive number.');
-    const backgroundCheckpoint = options.backgroundCheckpoint ?? true;
-    if (typeof backgroundCheckpoint !== 'boolean') {
-      throw new InvalidOptionError('backgroundCheckpoint must be a boolean.');
-    }
-    let checkpointPath: string | undefined;
     if (connection && 'database' in connection && connection.database) {
       if (typeof connection.database.prepare !== 'function') {
         throw new InvalidOptionError('`database` must be an open better-sqlite3 Database.');
@@ -127,9 +104,6 @@ export class SqliteStore implements Storage {
         // checkpoint runs inside the committing write, so fewer of them
         // shorten enqueues and acks (the WAL still resets after each one).
         this.database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-        if (backgroundCheckpoint && this.database.pragma('journal_mode', { simple: true }) === 'wal') {
-          checkpointPath = resolvePath(connection.path);
-        }
       }
     } else {
       throw new InvalidOptionError(
@@ -138,9 +112,8 @@ export class SqliteStore implements Storage {
     }
     const run = this.database.transaction((fn: () => unknown) => fn());
     this.transact = <T>(fn: () => T) => run.immediate(fn) as T;
-    this.checkpointPath = checkpointPath;
-    const onError = options.onError ?? ((error) => console.error('[docket/store-sqlite] background:', error));
-    this.onError = onError;
+    const onError =
+      options.onError ?? ((error) => console.error('[docket/store-sqlite] wake-up poll:', error));
     this.hub = new WakeHub(this.database, () => this.st, pollIntervalMs, onError);
   }
 
@@ -157,8 +130,6 @@ export class SqliteStore implements Storage {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
-    // Its connection closes first: the store's, closing last, then finds no other and removes the WAL.
-    await this.checkpointer?.close();
     if (this.owned) this.database.close();
   }
 
@@ -179,7 +150,6 @@ export class SqliteStore implements Storage {
           this.assertOpen('enqueue');
           const wake = new Set<string>();
           const outcome = insertPlainJob(this.st, jobs[0]!, now, wake, []);
-          this.countWrite();
           this.hub.notify(this.unpaused(wake));
           return Promise.resolve([outcome]);
         } catch (error) {
@@ -465,21 +435,6 @@ export class SqliteStore implements Storage {
     return [...queues].filter((queue) => this.st.queuePaused.get(queue)?.paused !== 1);
   }
 
-  /** Starts the checkpoint thread at the store's CHECKPOINT_AFTER_WRITES-th write. */
-  private countWrite(): void {
-    if (--this.writesBeforeCheckpointer !== 0 || this.checkpointPath === undefined) return;
-    try {
-      this.checkpointer = new Checkpointer(this.checkpointPath, {
-        intervalMs: CHECKPOINT_INTERVAL_MS,
-        busyTimeoutMs: this.busyTimeoutMs,
-        onError: this.onError,
-      });
-    } catch (error) {
-      // Automatic checkpoints still bound the WAL.
-      this.onError(error);
-    }
-  }
-
   private assertOpen(operation: string): void {
     if (this.closed) throw new StoreClosedError(operation);
   }
@@ -500,7 +455,6 @@ export class SqliteStore implements Storage {
         if (bump) for (const queue of wake) st.bumpWakeup.run(queue);
         return value;
       });
-      this.countWrite();
       this.hub.notify(this.unpaused(wake));
       return result;
     };
