@@ -41,4 +41,6 @@ export interface Engine {
   ): Promise<EnqueueOutcome>;
   /** Emits a typed event; a listener that throws is caught and logged, never rethrown. */
   emit<E extends DocketEventName>(event: E, payload: DocketEvents[E]): void;
+  /** Whether `event` has a listener: lets a worker skip building a payload nobody reads. */
+  listens(event: DocketEventName): boolean;
 }

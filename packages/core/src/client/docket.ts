@@ -78,6 +78,7 @@ export class Docket {
       prepareJob: (task, payload, opts) => this.#prepareOne(task, payload, opts),
       enqueue: (task, payload, opts) => this.enqueue(task, payload, opts),
       emit: (event, payload) => this.#events.emit(event, payload),
+      listens: (event) => this.#events.count(event) > 0,
     };
   }
 

@@ -8,6 +8,12 @@ import type { Logger } from '../logger.js';
  */
 export class EventBus {
   readonly #listeners = new Map<DocketEventName, Set<DocketListener<any>>>();
+  /**
+   * Per event, the listeners as an array, made at the first emit after a change:
+   * a listener that adds or removes listeners must not change who gets the event
+   * being emitted, and copying the set at every emit was an array per completed job.
+   */
+  readonly #snapshots = new Map<DocketEventName, DocketListener<any>[]>();
   /** Per event, the wrapper `once` registered for each listener, so `off` can find it. */
   readonly #onceWrappers = new Map<DocketEventName, Map<DocketListener<any>, DocketListener<any>>>();
 
@@ -20,6 +26,7 @@ export class EventBus {
       this.#listeners.set(event, set);
     }
     set.add(listener);
+    this.#snapshots.delete(event);
   }
 
   /** Adds a listener removed after its first call. */
@@ -40,6 +47,7 @@ export class EventBus {
 
   /** Removes a listener added with `on` or `once`. */
   off<E extends DocketEventName>(event: E, listener: DocketListener<E>): void {
+    this.#snapshots.delete(event);
     this.#listeners.get(event)?.delete(listener);
     const wrapped = this.#onceWrappers.get(event)?.get(listener);
     if (wrapped) {
@@ -54,9 +62,14 @@ export class EventBus {
   }
 
   emit<E extends DocketEventName>(event: E, payload: DocketEvents[E]): void {
-    const set = this.#listeners.get(event);
-    if (!set) return;
-    for (const listener of [...set]) {
+    let listeners = this.#snapshots.get(event);
+    if (!listeners) {
+      const set = this.#listeners.get(event);
+      if (!set || set.size === 0) return;
+      listeners = [...set];
+      this.#snapshots.set(event, listeners);
+    }
+    for (const listener of listeners) {
       try {
         const returned = (listener as (p: unknown) => unknown)(payload);
         if (returned instanceof Promise) returned.catch((error) => this.#failed(event, error));

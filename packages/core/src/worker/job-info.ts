@@ -27,30 +27,3 @@ export function jobInfo(record: JobRecord, payload: unknown): JobInfo {
     errors: errors.length === 0 ? [] : errors.map((error) => ({ ...error })),
   };
 }
-
-/**
- * The `completed` event. Its `job` is built when a listener first reads it:
- * most listeners count or log ids, and the view (three `Date`s, a copy of the
- * errors) was a tenth of a no-op job's cost. `job` is an accessor on the
- * prototype: `toJSON` lists it for serialisers, but a spread (`{ ...event }`)
- * copies only `result` and `durationMs`.
- */
-export class CompletedEvent {
-  readonly #source: JobInfoSource;
-  readonly result: unknown;
-  readonly durationMs: number;
-
-  constructor(source: JobInfoSource, result: unknown, durationMs: number) {
-    this.#source = source;
-    this.result = result;
-    this.durationMs = durationMs;
-  }
-
-  get job(): JobInfo {
-    return this.#source.info;
-  }
-
-  toJSON(): { job: JobInfo; result: unknown; durationMs: number } {
-    return { job: this.job, result: this.result, durationMs: this.durationMs };
-  }
-}

@@ -9,7 +9,7 @@ import { toJson } from '../validate.js';
 import type { AckBatcher, AckReceiver } from './ack-batcher.js';
 import type { Random } from './backoff.js';
 import { type HandlerRequest, HandlerSignal, JobContext, jobLogger } from './handler-context.js';
-import { CompletedEvent, type JobInfoSource, jobInfo } from './job-info.js';
+import { type JobInfoSource, jobInfo } from './job-info.js';
 import { JobRun, ShutdownError } from './job-run.js';
 import type { LeaseGroup, LeaseHolder, LeaseKeeper } from './lease-keeper.js';
 import { decideFailure } from './retry.js';
@@ -354,7 +354,9 @@ export class JobAttempt extends JobRun implements AckReceiver, JobInfoSource, Le
     if (announcement.kind === 'completed') {
       const durationMs = this.duration;
       if (this.parts.logsDebug) jobLogger(engine.logger, this.info).debug({ durationMs }, 'job completed');
-      engine.emit('completed', new CompletedEvent(this, this.value, durationMs));
+      // The view (three Dates, a copy of the errors) is built only for a listener.
+      if (engine.listens('completed'))
+        engine.emit('completed', { job: this.info, result: this.value, durationMs });
       return;
     }
     const { info } = this;

@@ -251,5 +251,6 @@ function withSafeLogger(engine: Engine): Engine {
     prepareJob: (task, payload, options) => engine.prepareJob(task, payload, options),
     enqueue: (task, payload, options) => engine.enqueue(task, payload, options),
     emit: (event, payload) => engine.emit(event, payload),
+    listens: (event) => engine.listens(event),
   };
 }

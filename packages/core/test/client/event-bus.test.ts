@@ -48,6 +48,28 @@ describe('EventBus', () => {
     expect(calls).toEqual(['a', 'b']);
   });
 
+  it('calls a listener added during an emit from the next emit on, and a removed one never again', () => {
+    const bus = new EventBus(silentLogger);
+    const calls: string[] = [];
+    const late = () => calls.push('late');
+    const first = () => {
+      calls.push('first');
+      bus.on('stalled', late);
+    };
+    bus.on('stalled', first);
+    bus.emit('stalled', stalled);
+    expect(calls).toEqual(['first']);
+    bus.emit('stalled', stalled);
+    expect(calls).toEqual(['first', 'first', 'late']);
+    bus.off('stalled', first);
+    bus.off('stalled', late);
+    bus.emit('stalled', stalled);
+    expect(calls).toEqual(['first', 'first', 'late']);
+    bus.on('stalled', late);
+    bus.emit('stalled', stalled);
+    expect(calls).toEqual(['first', 'first', 'late', 'late']);
+  });
+
   it('does nothing for an event without listeners', () => {
     const error = vi.fn();
     const bus = new EventBus({ ...silentLogger, error });

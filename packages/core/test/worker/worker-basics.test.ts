@@ -58,12 +58,8 @@ describe('Worker: running jobs', () => {
     expect(event.job).toBe(seenJob);
     expect(event.job.payload).toBe(seenPayload);
     expect(event.job.createdAt).toEqual(new Date(clock.now()));
-    // The view is an accessor of the event: serialisers still see it.
-    expect(JSON.parse(JSON.stringify(event))).toEqual({
-      job: JSON.parse(JSON.stringify(seenJob)),
-      result: 7,
-      durationMs: event.durationMs,
-    });
+    // A plain object: a spread or a serialiser sees every field.
+    expect({ ...event }).toEqual({ job: seenJob, result: 7, durationMs: event.durationMs });
     expect(JSON.parse(JSON.stringify(event)).job).toMatchObject({ id, payload: { n: 7 }, attempt: 1 });
   });
 
