@@ -1,6 +1,5 @@
 import type { Statement } from './db.js';
 import { JOB_COLUMNS } from './job-row.js';
-import { live } from './migration-v4.js';
 
 /**
  * What a claim returns of each job (`ClaimedRow`): the columns it does not
@@ -38,7 +37,7 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
        ), picked AS (
          SELECT c.id, q.ord FROM q CROSS JOIN LATERAL (
            SELECT j.id, j.priority, j.run_at, j.seq FROM ${s}.jobs j
-           WHERE j.queue = q.name AND ${live('j')} AND j.state IN ('ready','scheduled','retrying') AND j.run_at <= $2
+           WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying') AND j.run_at <= $2
            ORDER BY j.priority DESC, j.run_at, j.seq
            LIMIT $3
            FOR UPDATE SKIP LOCKED
@@ -109,7 +108,7 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
      */
     expiredLeases: make(
       'expired',
-      `SELECT ${JOB_COLUMNS} FROM ${s}.jobs j WHERE ${live('j')} AND state = 'active' AND lease_expires_at <= $1
+      `SELECT ${JOB_COLUMNS} FROM ${s}.jobs WHERE state = 'active' AND lease_expires_at <= $1
        ORDER BY lease_expires_at, seq LIMIT $2`,
     ),
 
@@ -126,20 +125,19 @@ export function dispatchSql(s: string, make: (key: string, text: string) => Stat
       'next',
       `WITH RECURSIVE p AS (
          SELECT q.name, (SELECT j.priority FROM ${s}.jobs j
-             WHERE j.queue = q.name AND ${live('j')} AND j.state IN ('ready','scheduled','retrying')
+             WHERE j.queue = q.name AND j.state IN ('ready','scheduled','retrying')
              ORDER BY j.priority DESC LIMIT 1) AS priority
          FROM unnest($1::text[]) AS q(name)
          WHERE NOT EXISTS (SELECT 1 FROM ${s}.queues p WHERE p.name = q.name AND p.paused)
          UNION ALL
          SELECT p.name, (SELECT j.priority FROM ${s}.jobs j
-             WHERE j.queue = p.name AND ${live('j')} AND j.state IN ('ready','scheduled','retrying')
-               AND j.priority < p.priority
+             WHERE j.queue = p.name AND j.state IN ('ready','scheduled','retrying') AND j.priority < p.priority
              ORDER BY j.priority DESC LIMIT 1)
          FROM p WHERE p.priority IS NOT NULL
        )
        SELECT min(n.run_at) AS next FROM p CROSS JOIN LATERAL (
          SELECT j.run_at FROM ${s}.jobs j
-         WHERE j.queue = p.name AND j.priority = p.priority AND ${live('j')} AND j.state IN ('ready','scheduled','retrying')
+         WHERE j.queue = p.name AND j.priority = p.priority AND j.state IN ('ready','scheduled','retrying')
            AND j.run_at > $2
          ORDER BY j.run_at LIMIT 1
        ) n

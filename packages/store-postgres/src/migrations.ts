@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { runOnce, transaction } from './db.js';
 import { acknowledgeV2Sql, functionsSql } from './functions.js';
 import { migrationV3Sql } from './functions-v3.js';
-import { migrationV4Sql } from './migration-v4.js';
 
 /** One schema version. `sql` receives the quoted schema name. */
 interface Migration {
@@ -131,21 +130,8 @@ const V3: Migration = {
   sql: (s) => migrationV3Sql(s),
 };
 
-/**
- * Version 4: claims and heartbeats as HOT updates: jobs_claim_idx over every
- * live job (active ones included), no lease index, fillfactor 50 (see
- * migration-v4.ts). Processes of the previous release still work on it during
- * a rolling deploy, but their claims and rescuer passes cannot use the new
- * index.
- */
-const V4: Migration = {
-  version: 4,
-  name: 'HOT claims',
-  sql: (s) => migrationV4Sql(s),
-};
-
 /** Every migration, in order. Append new versions; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
 
 /** The latest schema version this package knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -46,9 +46,9 @@ describe.runIf(PG_AVAILABLE)('PostgresStore setup (migrations)', () => {
       const indexes = await client.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1`, [
         schema,
       ]);
-      // jobs: pkey + 6 (seq, claim, unique, delete, deps, queue; migration 3 dropped wake and task,
-      // migration 4 lease); queues 1; schedules 2; migrations 1.
-      expect(indexes.rows[0].n).toBe(11);
+      // jobs: pkey + 7 (seq, claim, lease, unique, delete, deps, queue; migration 3 dropped wake and task);
+      // queues 1; schedules 2; migrations 1.
+      expect(indexes.rows[0].n).toBe(12);
     } finally {
       await client.end();
     }
