@@ -2,6 +2,7 @@ import {
   type AttemptError,
   type JobRecord,
   type JobState,
+  type RetentionSpec,
   reportedState,
   type ScheduleRecord,
 } from '@docket/core';
@@ -66,13 +67,20 @@ export function toJobRecord(row: JobRow, now: number): JobRecord {
     dependsOn: row.depends_on,
     uniqueKey: row.unique_key,
     cancelReason: row.cancel_reason,
-    retention: {
-      completed: row.ret_completed,
-      failed: row.ret_failed,
-      cancelled: row.ret_cancelled,
-      dropPayload: row.drop_payload,
-    },
+    retention: retentionOf(row),
     deleteAt: row.delete_at,
+  };
+}
+
+/** The retention a job was enqueued with, from its row. */
+function retentionOf(
+  row: Pick<JobRow, 'ret_completed' | 'ret_failed' | 'ret_cancelled' | 'drop_payload'>,
+): RetentionSpec {
+  return {
+    completed: row.ret_completed,
+    failed: row.ret_failed,
+    cancelled: row.ret_cancelled,
+    dropPayload: row.drop_payload,
   };
 }
 
@@ -121,12 +129,7 @@ export function toClaimedRecord(
     dependsOn: row.depends_on ?? [],
     uniqueKey: row.unique_key,
     cancelReason: row.cancel_reason,
-    retention: {
-      completed: row.ret_completed,
-      failed: row.ret_failed,
-      cancelled: row.ret_cancelled,
-      dropPayload: row.drop_payload,
-    },
+    retention: retentionOf(row),
     deleteAt: null,
   };
 }
