@@ -71,7 +71,30 @@ export function listJobsQuery(
   }
   if (filter.afterSeq !== undefined)
     where.push(`seq ${filter.order === 'asc' ? '>' : '<'} ${param(filter.afterSeq)}`);
-  const text = `SELECT ${JOB_COLUMNS} FROM ${s}.jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY seq ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(limit + 1)}`;
+  const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
+  const n = param(limit + 1);
+  if (filter.queue !== undefined) {
+    const text = `SELECT ${JOB_COLUMNS} FROM ${s}.jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY seq ${direction} LIMIT ${n}`;
+    return { text, values };
+  }
+  // No index orders every job by seq (schema version 4 dropped it: each insert,
+  // claim and ack paid an entry in it). Each queue's jobs are in seq order in
+  // jobs_queue_idx, so the page is the first rows of a merge of the queues'
+  // ranges: the distinct queues by a loose index scan (one probe per queue),
+  // then at most limit + 1 rows of each, then the merge.
+  const text = `WITH RECURSIVE q AS (
+      (SELECT queue FROM ${s}.jobs ORDER BY queue LIMIT 1)
+      UNION ALL
+      SELECT (SELECT j.queue FROM ${s}.jobs j WHERE j.queue > q.queue ORDER BY j.queue LIMIT 1)
+      FROM q WHERE q.queue IS NOT NULL
+    )
+    SELECT x.* FROM q CROSS JOIN LATERAL (
+      SELECT ${JOB_COLUMNS} FROM ${s}.jobs
+      WHERE queue = q.queue ${where.length ? `AND ${where.join(' AND ')}` : ''}
+      ORDER BY seq ${direction} LIMIT ${n}
+    ) x
+    WHERE q.queue IS NOT NULL
+    ORDER BY x.seq ${direction} LIMIT ${n}`;
   return { text, values };
 }

@@ -130,8 +130,20 @@ const V3: Migration = {
   sql: (s) => migrationV3Sql(s),
 };
 
+/**
+ * Version 4: jobs_seq_idx goes. Every insert, and every claim and
+ * acknowledgement (updates that cannot be HOT), wrote an entry into it, and
+ * only a listing without a queue filter read it: that listing now merges the
+ * queues' (queue, seq) ranges of jobs_queue_idx (see listJobsQuery).
+ */
+const V4: Migration = {
+  version: 4,
+  name: 'no seq index',
+  sql: (s) => `DROP INDEX IF EXISTS ${s}.jobs_seq_idx;`,
+};
+
 /** Every migration, in order. Append new versions; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];
 
 /** The latest schema version this package knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
