@@ -93,14 +93,14 @@ export async function enqueueSimple(
   const takenBy = new Map<string, KnownJob>();
   const woken = new Set<string>();
   let pending = jobs.map((_, i) => i);
-  const uniform = isUniform(jobs);
+  const uniform = isUniform(jobs, states);
   // An id taken by a concurrent enqueue is a duplicate of the stored job; if that job is deleted before
   // we read it, the id is free again and the insert is retried.
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt === 3)
       throw new Error(`enqueue: ids ${pending.map((i) => jobs[i]!.id).join(', ')} keep changing hands`);
     const values = uniform
-      ? uniformColumns(jobs, pending, now, ctx.channel)
+      ? uniformColumns(jobs, states[0]!, pending, now, ctx.channel)
       : [
           ...simpleColumns(jobs, states, pending).map((col, c) => (c < 5 ? JSON.stringify(col) : col)),
           now,
@@ -142,12 +142,13 @@ export async function enqueueSimple(
   return { outcomes, woken: [...woken] };
 }
 
-/** True when the jobs differ only in id, payload and runAt: `insertUniform` applies. */
-function isUniform(jobs: readonly NewJob[]): boolean {
+/** True when the jobs differ only in id, payload and runAt, not in state: `insertUniform` applies. */
+function isUniform(jobs: readonly NewJob[], states: readonly JobState[]): boolean {
   const a = jobs[0]!;
   for (let i = 1; i < jobs.length; i++) {
     const b = jobs[i]!;
     if (
+      states[i] !== states[0] ||
       b.task !== a.task ||
       b.queue !== a.queue ||
       b.priority !== a.priority ||
@@ -166,6 +167,7 @@ function isUniform(jobs: readonly NewJob[]): boolean {
 /** The parameters of `insertUniform` for the jobs at `indexes` (the shared columns from the first job). */
 function uniformColumns(
   jobs: readonly NewJob[],
+  state: JobState,
   indexes: number[],
   now: number,
   channel: string | null,
@@ -196,6 +198,7 @@ function uniformColumns(
     a.retention.dropPayload,
     now,
     channel,
+    state,
   ];
 }
 

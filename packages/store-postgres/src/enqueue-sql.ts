@@ -71,13 +71,12 @@ export function enqueueSql(s: string, make: (key: string, text: string) => State
 
     /**
      * `insertSimple` for a batch whose jobs share every column but id, payload
-     * and run_at (one task's jobs, and every single job): those three go as
-     * arrays, the rest once, and the state is derived here as `initialState`
-     * does (held: waiting; run_at ahead of now: scheduled; else ready). Per row
-     * the server unpacks 3 arrays instead of 13, and the client encodes 3.
+     * and run_at, and their initial state (one task's jobs, and every single
+     * job): those three go as arrays, the rest once. Per row the server
+     * unpacks 3 arrays instead of 13, and the client encodes 3.
      * $1 json id[], $2 json payload[], $3 int8[] run_at, $4 text task, $5 text queue, $6 int priority,
      * $7 int max_attempts, $8 bool held, $9/$10/$11 int8 retention (completed/failed/cancelled, null:
-     * forever), $12 bool drop_payload, $13 int8 now, $14 text NOTIFY channel (null: none).
+     * forever), $12 bool drop_payload, $13 int8 now, $14 text NOTIFY channel (null: none), $15 text state.
      * Returns one row: `taken` text[], `woken` text[] (as `insertSimple`).
      */
     insertUniform: make('ins1u', uniformInsert(s, 'ON CONFLICT (id) DO NOTHING')),
@@ -214,14 +213,15 @@ function uniformInsert(s: string, onConflict: string): string {
          INSERT INTO ${s}.jobs (id, task, queue, state, payload, priority, run_at, created_at, max_attempts, held,
            ret_completed, ret_failed, ret_cancelled, drop_payload)
          SELECT x.id, $4::text, $5::text,
-           CASE WHEN $8::bool THEN 'waiting' WHEN x.run_at > $13::int8 THEN 'scheduled' ELSE 'ready' END,
+           $15::text,
            x.payload, $6::int, x.run_at, $13::int8, $7::int, $8::bool, $9::int8, $10::int8, $11::int8, $12::bool
          FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json), unnest($3::int8[]))
            AS x(id, payload, run_at)
          ${onConflict}
          RETURNING id
        ), wake AS (
-         SELECT CASE WHEN NOT $8::bool AND EXISTS (SELECT 1 FROM ins) THEN ARRAY[$5::text] ELSE '{}' END AS queues
+         SELECT CASE WHEN $15::text IN ('ready','scheduled') AND EXISTS (SELECT 1 FROM ins)
+           THEN ARRAY[$5::text] ELSE '{}' END AS queues
        ), notify AS (
          SELECT pg_notify($14, $5::text) FROM wake
          WHERE $14::text IS NOT NULL AND cardinality(wake.queues) > 0

@@ -24,6 +24,27 @@ export const enqueueCases = defineCases('enqueue', [
     },
   },
   {
+    name: 'jobs of one batch that differ only in runAt are each stored in their own state',
+    async run({ store, fx, t0 }) {
+      // Same task, queue and options: a store may send such a batch as one shape (Postgres, Redis),
+      // and the state of each row must still follow its own runAt.
+      const jobs = [fx.job(), fx.job({ runAt: t0 + 5_000 }), fx.job({ runAt: t0 - 5_000 })];
+      await store.enqueue({ jobs, now: t0 });
+      const states = [];
+      for (const job of jobs) states.push((await store.getJob({ id: job.id, now: t0 }))?.state);
+      expect(states).toEqual(['ready', 'scheduled', 'ready']);
+      const claimed = await store.claim({
+        queues: [jobs[0]!.queue],
+        limit: 10,
+        now: t0,
+        leaseMs: 1_000,
+        token: 't',
+        workerId: 'w',
+      });
+      expect(claimed.map((j) => j.id).sort()).toEqual([jobs[0]!.id, jobs[2]!.id].sort());
+    },
+  },
+  {
     name: 'stores every field of the new job verbatim',
     async run({ store, fx, t0 }) {
       const payload = '{"text": "é ☃ 𝄞 \\"quoted\\" \'single\'",  "n":[1, 2.5,null]}';
