@@ -209,10 +209,10 @@ export class RedisStore implements Storage {
    * as a bare EVALSHA, its reply parsed in the same callback that handles a `NOSCRIPT`.
    */
   private enqueueOne(job: NewJob, now: number): Promise<EnqueueOutcome[]> {
-    if (this.closing) return Promise.reject(new StoreClosedError('enqueue'));
     const runAt = Math.trunc(job.runAt);
     let args: Array<string | number>;
     try {
+      this.assertOpen('enqueue');
       args = [
         this.tag,
         now,
